@@ -1,0 +1,20 @@
+package dev.labq.cli;
+
+import dev.labq.core.client.LabqClient;
+import dev.labq.core.domain.JobId;
+import picocli.CommandLine.Command;
+
+/** Cancels jobs. */
+@Command(name = "del", aliases = {"qdel", "scancel"}, description = {
+        "Cancel jobs: pending and held ones at once, running ones with TERM, then KILL after the grace period."})
+final class DelCommand extends ControlCommand {
+    @Override
+    void apply(LabqClient client, JobId job) {
+        client.cancel(job);
+    }
+
+    @Override
+    String done() {
+        return "cancel requested";
+    }
+}

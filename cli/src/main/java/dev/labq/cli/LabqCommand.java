@@ -1,0 +1,98 @@
+package dev.labq.cli;
+
+import dev.labq.core.LabqException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code labq} command: a durable batch scheduler for shared GPU machines. */
+@Command(name = "labq", mixinStandardHelpOptions = true, versionProvider = LabqCommand.Version.class,
+        description = "A durable batch scheduler for research teams sharing GPU machines.",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+                "0:success",
+                "1:internal error (a bug: run again with -v and report it)",
+                "2:usage error (unknown option, missing or malformed value)",
+                "3:invalid input (a field's value is rejected: the message names it and the fix)",
+                "4:unknown job id",
+                "5:the job's state does not allow it (e.g. release a job that is not held)",
+                "6:another scheduler already holds this home",
+                "7:the home, journal or views cannot be read or written",
+                "8:replay --verify found views that disagree with the journal"},
+        subcommands = {ServeCommand.class, SubmitCommand.class, StatCommand.class, DelCommand.class,
+                HoldCommand.class, ReleaseCommand.class, TailCommand.class, ReplayCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class LabqCommand implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        quietLibraries();
+        CommandLine cli = new CommandLine(new LabqCommand())
+                .setParameterExceptionHandler(LabqCommand::usageError)
+                .setExecutionExceptionHandler(LabqCommand::failure);
+        return cli.execute(args);
+    }
+
+    /** Chronicle's banner and usage reporting off, library logging at WARN, before any of them loads. */
+    private static void quietLibraries() {
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "name a command; see `labq --help`");
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
+                + "; see `labq " + qualifiedName(e.getCommandLine()) + " --help`");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static String qualifiedName(CommandLine cli) {
+        return cli.getParent() == null ? "" : cli.getCommandName();
+    }
+
+    private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean verbose = parsed.matchedOption("-v") != null || parsed.subcommand() != null
+                && parsed.subcommand().matchedOption("-v") != null;
+        if (e instanceof LabqException labq) {
+            err.println("labq " + cli.getCommandName() + ": " + labq.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.of(labq.kind());
+        }
+        if (e instanceof dev.labq.store.StoreException store) {
+            err.println("labq " + cli.getCommandName() + ": " + store.getMessage());
+            err.flush();
+            return ExitCodes.STORAGE;
+        }
+        err.println("labq " + cli.getCommandName() + ": internal error: " + e + (verbose ? "" : " (run again with -v for details)"));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = LabqCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"labq " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.labq.cli;
+
+import dev.labq.core.client.LabqClient;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.domain.InvalidInputException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.Resources;
+import dev.labq.core.domain.TimeSpecs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Submits a job, {@code sbatch}-style: options on the command line, or as {@code #LABQ} directives at the
+ * top of a script (the command line wins where both say something).
+ */
+@Command(name = "submit", aliases = {"qsub", "sbatch"}, description = {
+        "Submit a job: `labq submit [OPTIONS] -- PROGRAM ARGS...` or `labq submit [OPTIONS] SCRIPT ARGS...`.",
+        "A script may carry options in `#LABQ` lines before its first command, like #SBATCH:",
+        "  #!/bin/sh",
+        "  #LABQ -A research --gpus 1 -t 2:00:00",
+        "Prints `Submitted batch job ID`. With no scheduler running the job waits in the journal."})
+final class SubmitCommand implements Callable<Integer> {
+    static final String DIRECTIVE = "#LABQ";
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = {"-J", "--job-name", "--name"}, paramLabel = "NAME", description = "job name (default: the program's name)")
+    String name;
+
+    @Option(names = {"-A", "--project", "--account"}, paramLabel = "PROJECT", description = "project charged; one of labq.yaml's projects")
+    String project;
+
+    @Option(names = {"-c", "--cpus", "--cpus-per-task"}, paramLabel = "N", description = "CPUs (default 1)")
+    Integer cpus;
+
+    @Option(names = "--mem", paramLabel = "SIZE", description = "memory such as 512M or 4G (default 256M)")
+    String mem;
+
+    @Option(names = {"-G", "--gpus"}, paramLabel = "N", description = "GPUs (default 0)")
+    Integer gpus;
+
+    @Option(names = "--gpu-type", paramLabel = "TYPE", description = "GPU model from the inventory, e.g. a100")
+    String gpuType;
+
+    @Option(names = {"-t", "--time"}, paramLabel = "TIME", description = "time limit: minutes, M:S, H:M:S or D-H:M:S")
+    String time;
+
+    @Option(names = "--deadline", paramLabel = "WHEN", description = "finish by: 2026-12-01T12:00, ...Z, or +2h")
+    String deadline;
+
+    @Option(names = "--importance", paramLabel = "N", description = "overrides the project's importance (0..1000000)")
+    Integer importance;
+
+    @Option(names = {"-d", "--dependency"}, paramLabel = "afterok:ID[:ID...]", description = "start only after these jobs complete successfully")
+    String dependency;
+
+    @Option(names = {"-H", "--hold"}, description = "submit held; start with `labq release`")
+    Boolean hold;
+
+    @Option(names = {"-D", "--chdir"}, paramLabel = "DIR", description = "working directory (default: the current one)")
+    Path chdir;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "extra environment variable (repeatable)")
+    Map<String, String> env;
+
+    @Option(names = "--wrap", paramLabel = "COMMAND", description = "run this shell command line (through /bin/sh -c)")
+    String wrap;
+
+    @Option(names = "--parsable", description = "print only the job id")
+    boolean parsable;
+
+    @Parameters(paramLabel = "COMMAND", description = "program and arguments (after --), or a script and its arguments")
+    List<String> command = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        JobSpec spec = toSpec(command.isEmpty() ? null : directives(Path.of(command.get(0))));
+        try (LabqClient client = LabqClient.connect(common.home())) {
+            JobId id = client.submit(spec);
+            System.out.println(parsable ? id.toString() : "Submitted batch job " + id);
+            if (!client.viaScheduler() && !parsable) {
+                System.err.println("labq submit: no scheduler is running on " + common.home().root()
+                        + "; the job waits in the journal until `labq serve` starts");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The options found in {@code #LABQ} lines of {@code script}, or null when it is not a readable script. */
+    static SubmitCommand directives(Path script) {
+        if (!Files.isRegularFile(script) || !Files.isReadable(script)) {
+            return null;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(script);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null; // not text: a binary program, run as it is
+        }
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith(DIRECTIVE)) {
+                List<String> words = words(line.substring(DIRECTIVE.length()));
+                checkDirective(script, i + 1, line, words);
+                args.addAll(words);
+            } else if (!line.isEmpty() && !line.startsWith("#")) {
+                break; // like #SBATCH: directives end at the first command
+            }
+        }
+        if (args.isEmpty()) {
+            return null;
+        }
+        SubmitCommand parsed = new SubmitCommand();
+        new CommandLine(parsed).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(String[]::new));
+        return parsed;
+    }
+
+    private static void checkDirective(Path script, int lineNumber, String line, List<String> words) {
+        try {
+            SubmitCommand probe = new SubmitCommand();
+            CommandLine.ParseResult r = new CommandLine(probe).setOverwrittenOptionsAllowed(true)
+                    .parseArgs(words.toArray(String[]::new));
+            if (!probe.command.isEmpty() || r.matchedOption("--home") != null) {
+                throw new CommandLine.ParameterException(new CommandLine(probe),
+                        "directives carry options only, not " + (probe.command.isEmpty() ? "--home" : "'" + probe.command.get(0) + "'"));
+            }
+        } catch (CommandLine.ParameterException e) {
+            throw new InvalidInputException("directive", script + ":" + lineNumber + " '" + line + "'", e.getMessage());
+        }
+    }
+
+    /** Splits on whitespace, keeping single- or double-quoted words whole. */
+    static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        char quote = 0;
+        boolean inWord = false;
+        for (char ch : text.toCharArray()) {
+            if (quote != 0) {
+                if (ch == quote) {
+                    quote = 0;
+                } else {
+                    word.append(ch);
+                }
+            } else if (ch == '\'' || ch == '"') {
+                quote = ch;
+                inWord = true;
+            } else if (Character.isWhitespace(ch)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(ch);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            throw new InvalidInputException("directive", text.strip(), "close the quote " + quote);
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
+    }
+
+    private JobSpec toSpec(SubmitCommand script) {
+        SubmitCommand d = script != null ? script : new SubmitCommand();
+        List<String> argv = argv();
+        String projectName = project != null ? project : d.project;
+        if (projectName == null) {
+            projectName = LabqConfig.load(common.home().root()).scheduler().defaultProject();
+        }
+        Map<String, String> environment = new LinkedHashMap<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            environment.put("PATH", path);
+        }
+        if (d.env != null) {
+            environment.putAll(d.env);
+        }
+        if (env != null) {
+            environment.putAll(env);
+        }
+        String memText = first(mem, d.mem);
+        String timeText = first(time, d.time);
+        String deadlineText = first(deadline, d.deadline);
+        String dependencyText = first(dependency, d.dependency);
+        Path dir = chdir != null ? chdir : d.chdir != null ? d.chdir : Path.of("");
+        return new JobSpec(first(name, d.name), null, argv, wrap != null, environment,
+                dir.toAbsolutePath().normalize().toString(), projectName, System.getProperty("user.name"),
+                new Resources(first(cpus, d.cpus, Resources.DEFAULT.cpus()),
+                        memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText),
+                        first(gpus, d.gpus, gpuType != null || d.gpuType != null ? 1 : 0), first(gpuType, d.gpuType)),
+                first(importance, d.importance),
+                deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, System.currentTimeMillis(), ZoneId.systemDefault()),
+                timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
+                dependencyText == null ? List.of() : parseDependency(dependencyText),
+                Boolean.TRUE.equals(first(hold, d.hold)));
+    }
+
+    private List<String> argv() {
+        if (wrap != null) {
+            if (!command.isEmpty()) {
+                throw new InvalidInputException("wrap", wrap, "give either --wrap or a command, not both");
+            }
+            return List.of(wrap);
+        }
+        if (command.isEmpty()) {
+            return List.of();
+        }
+        Path script = Path.of(command.get(0));
+        List<String> argv = new ArrayList<>(command);
+        if (Files.isRegularFile(script)) {
+            // a script file: absolute, since the job may run elsewhere; through sh when it is not executable
+            argv.set(0, script.toAbsolutePath().normalize().toString());
+            if (!Files.isExecutable(script)) {
+                argv.add(0, "/bin/sh");
+            }
+        }
+        return argv;
+    }
+
+    /** Slurm's form: afterok:ID[:ID...][,afterok:ID...]. Only afterok exists in labq so far. */
+    static List<JobId> parseDependency(String text) {
+        List<JobId> ids = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String[] fields = part.trim().split(":");
+            if (fields.length < 2 || !fields[0].equals("afterok")) {
+                throw new InvalidInputException("dependency", text, "use afterok:ID[:ID...], e.g. -d afterok:12");
+            }
+            for (int i = 1; i < fields.length; i++) {
+                try {
+                    ids.add(JobId.parse(fields[i]));
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("dependency", text, "job ids are positive numbers, e.g. -d afterok:12");
+                }
+            }
+        }
+        return ids;
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,377 @@
+package dev.labq.core;
+
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.decision.DecisionCore;
+import dev.labq.core.decision.DecisionStage;
+import dev.labq.core.decision.ResourcePool;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.event.EventCodec;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.execution.ExecutionListener;
+import dev.labq.core.execution.InProcessExecutor;
+import dev.labq.core.execution.JobExecutor;
+import dev.labq.core.execution.LabqTask;
+import dev.labq.core.execution.ProcessExecutor;
+import dev.labq.core.execution.RoutingExecutor;
+import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.ring.Command;
+import dev.labq.core.ring.JournalTailer;
+import dev.labq.core.ring.Ring;
+import dev.labq.core.ring.RingEvent;
+import dev.labq.core.rpc.SocketServer;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
+import dev.labq.core.time.Clock;
+import dev.labq.core.view.ViewProjection;
+import dev.labq.store.Journal;
+import dev.labq.store.StoreException;
+import dev.labq.store.Views;
+import dev.labq.store.lock.ExclusiveFileLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A running labq scheduler on one home: the one process that decides and starts jobs there. Open it with
+ * {@link Labq#open(Path)} or {@link #builder(Path)}; close it to stop scheduling (running processes keep
+ * running and are re-attached by the next scheduler).
+ *
+ * <p>Thread-safe: every method may be called from any thread; calls become commands on the ring and
+ * return once the decision stage has journaled them.
+ */
+public final class LabqScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LabqScheduler.class);
+
+    private final LabqHome home;
+    private final LabqConfig config;
+    private final MachineInventory inventory;
+    private final Clock clock;
+    private final ExclusiveFileLock lock;
+    private final Journal journal;
+    private final Views views;
+    private final JobExecutor executor;
+    private final InProcessExecutor tasks;
+    private final Ring ring;
+    private final JournalTailer tailer;
+    private final DecisionStage stage;
+    private final ScheduledExecutorService ticker;
+    private final SocketServer socket;
+    private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private LabqScheduler(Builder b) {
+        this.home = LabqHome.of(b.home);
+        createHome(home);
+        this.lock = ExclusiveFileLock.tryAcquire(home.lock()).orElseThrow(() -> new LabqException(
+                LabqException.Kind.ALREADY_RUNNING, "home=" + home.root() + " already has a scheduler (pid "
+                + ExclusiveFileLock.holderPid(home.lock()) + "); stop it first or use another --home"));
+        Journal openedJournal = null;
+        Views openedViews = null;
+        try {
+            this.config = b.config != null ? b.config : LabqConfig.load(home.root());
+            this.inventory = b.inventory != null ? b.inventory : MachineInventory.of(config.machine());
+            this.clock = b.clock;
+            openedJournal = Journal.open(home.journal(), home.jobIds());
+            this.journal = openedJournal;
+            openedViews = Views.openForWriter(home.views(), b.expectedJobs);
+            this.views = openedViews;
+            boolean rebuilding = needsRebuild(views, journal);
+            if (rebuilding) {
+                views.clear();
+            }
+            JobTable table = rebuilding ? new JobTable() : ViewProjection.load(views);
+            ExecutionListener reports = new JournalingListener();
+            this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports);
+            this.executor = new RoutingExecutor(b.processExecutor.apply(reports), tasks);
+            DecisionCore core = new DecisionCore(table, new ResourcePool(inventory), new ImportanceDeadlineAgePolicy(config));
+            listeners.addAll(b.listeners);
+            this.stage = new DecisionStage(core, journal, new ViewProjection(views), executor, tasks,
+                    new SubmissionValidator(config, inventory), clock, config.scheduler().killGraceSeconds() * 1000L,
+                    listeners, views.lastAppliedIndex(), rebuilding);
+            this.ring = new Ring(stage, new LoggingExceptionHandler());
+            this.tailer = new JournalTailer(journal, views.lastAppliedIndex(), ring,
+                    failure -> stage.caughtUp().completeExceptionally(failure));
+            tailer.start();
+            stage.caughtUp().join();
+            this.ticker = b.tickMillis > 0 ? startTicker(b.tickMillis) : null;
+            this.socket = b.socket ? SocketServer.start(home.socket(), this) : null;
+        } catch (RuntimeException e) {
+            closeQuietly(openedViews);
+            closeQuietly(openedJournal);
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** A builder for a scheduler on {@code home}, with the system clock, OS processes and the home's config. */
+    public static Builder builder(Path home) {
+        return new Builder(home);
+    }
+
+    private static void createHome(LabqHome home) {
+        try {
+            Files.createDirectories(home.root());
+            Files.createDirectories(home.logs());
+        } catch (IOException e) {
+            throw new LabqException(LabqException.Kind.STORAGE, "home=" + home.root() + " cannot be created ("
+                    + e.getMessage() + "); choose a writable --home or set LABQ_HOME", e);
+        }
+    }
+
+    /** Views must be rebuilt from the whole journal when they are new, of an old format, or ahead of it. */
+    private static boolean needsRebuild(Views views, Journal journal) {
+        boolean fresh = views.openOutcome() == Views.OpenOutcome.CREATED
+                || views.openOutcome() == Views.OpenOutcome.WIPED_FOR_FORMAT;
+        long last = journal.lastIndex();
+        return (fresh && last != Journal.BEFORE_FIRST) || views.lastAppliedIndex() > last;
+    }
+
+    private ScheduledExecutorService startTicker(long tickMillis) {
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "labq-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        s.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    /** Submits an OS-process job; returns once it is journaled. */
+    public JobHandle submit(JobSpec spec) {
+        return submit(spec, null);
+    }
+
+    /** Submits an in-process task (spec of kind TASK); returns once it is journaled. */
+    public JobHandle submit(JobSpec spec, LabqTask task) {
+        CompletableFuture<JobId> reply = new CompletableFuture<>();
+        CompletableFuture<JobStatus> outcome = new CompletableFuture<>();
+        ring.publish(new Command.Submit(spec, task, reply, outcome));
+        return new JobHandle(await(reply), outcome);
+    }
+
+    /** Holds a pending job. */
+    public void hold(JobId job) {
+        control(Command.Action.HOLD, job);
+    }
+
+    /** Releases a held job. */
+    public void release(JobId job) {
+        control(Command.Action.RELEASE, job);
+    }
+
+    /** Cancels a job: pending ones at once, running ones with TERM and then KILL after the grace period. */
+    public void cancel(JobId job) {
+        control(Command.Action.CANCEL, job);
+    }
+
+    private void control(Command.Action action, JobId job) {
+        CompletableFuture<JobStatus> reply = new CompletableFuture<>();
+        ring.publish(new Command.Control(action, job, reply));
+        await(reply);
+    }
+
+    /** Every job, with the reason each pending one waits. */
+    public List<JobStatus> jobs() {
+        return jobs(List.of());
+    }
+
+    /** The named jobs; throws for an unknown id. */
+    public List<JobStatus> jobs(List<JobId> ids) {
+        CompletableFuture<List<JobStatus>> reply = new CompletableFuture<>();
+        ring.publish(new Command.Snapshot(ids, reply));
+        return await(reply);
+    }
+
+    public JobStatus job(JobId id) {
+        return jobs(List.of(id)).get(0);
+    }
+
+    /** Asks the decision stage to check time limits against the clock now (the ticker calls it too). */
+    public void tick() {
+        if (!closed) {
+            ring.publish(RingEvent.Kind.TICK);
+        }
+    }
+
+    public void addListener(SchedulerListener listener) {
+        listeners.add(listener);
+    }
+
+    public LabqHome home() {
+        return home;
+    }
+
+    public LabqConfig config() {
+        return config;
+    }
+
+    public MachineInventory inventory() {
+        return inventory;
+    }
+
+    /** The journal, to tail it (for example to stream entries to a client). */
+    public Journal journal() {
+        return journal;
+    }
+
+    private static <T> T await(CompletableFuture<T> reply) {
+        try {
+            return reply.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Stops scheduling: no more decisions, the journal records the stop, views are closed cleanly.
+     * Running OS processes keep running.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (socket != null) {
+            socket.close();
+        }
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        tailer.stop();
+        ring.shutdown();
+        executor.close();
+        try {
+            journal.append(EventCodec.typeOf(JournalEvent.SchedulerStopped.class), EventCodec.PAYLOAD_VERSION,
+                    clock.millis(), EventCodec.encode(new JournalEvent.SchedulerStopped(ProcessHandle.current().pid())));
+        } finally {
+            views.close();
+            journal.close();
+            lock.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("while closing after a failed start: {}", e.toString());
+            }
+        }
+    }
+
+    /** Journals what the executors report. */
+    private final class JournalingListener implements ExecutionListener {
+        @Override
+        public void started(JobId job, int attempt, long pid, long pidStartMillis) {
+            append(new JournalEvent.Started(job, attempt, pid, pidStartMillis));
+        }
+
+        @Override
+        public void exited(JobId job, int attempt, int exitCode, JobExecutor.EndCause cause, String detail) {
+            JobState state;
+            String reason;
+            if (cause == JobExecutor.EndCause.CANCELLED) {
+                state = JobState.CANCELLED;
+                reason = "Cancelled by user";
+            } else if (cause == JobExecutor.EndCause.TIMEOUT) {
+                state = JobState.TIMEOUT;
+                reason = "TimeLimit reached";
+            } else {
+                state = exitCode == 0 ? JobState.COMPLETED : JobState.FAILED;
+                reason = detail != null ? detail : exitCode == 0 ? null : exitCode < 0 ? "killed by a signal" : "exit code " + exitCode;
+            }
+            append(new JournalEvent.Finished(job, attempt, state, exitCode, reason));
+        }
+
+        private void append(JournalEvent event) {
+            try {
+                journal.append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, clock.millis(), EventCodec.encode(event));
+            } catch (StoreException e) {
+                LOG.error("cannot journal {}: {}", event, e.toString());
+            }
+        }
+    }
+
+    private static final class LoggingExceptionHandler implements com.lmax.disruptor.ExceptionHandler<RingEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, RingEvent event) {
+            LOG.error("decision stage failed on {} #{}: {}", event.kind(), sequence, ex.toString(), ex);
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.error("decision stage failed to start: {}", ex.toString(), ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.error("decision stage failed to stop: {}", ex.toString(), ex);
+        }
+    }
+
+    /** Options of a scheduler; the defaults are what `labq serve` uses. */
+    public static final class Builder {
+        private final Path home;
+        private LabqConfig config;
+        private MachineInventory inventory;
+        private Clock clock = Clock.system();
+        private Function<ExecutionListener, JobExecutor> processExecutor;
+        private long tickMillis = 200;
+        private boolean socket = true;
+        private long expectedJobs = 100_000;
+        private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
+
+        private Builder(Path home) {
+            this.home = home;
+            this.processExecutor = reports -> new ProcessExecutor(LabqHome.of(home).logs(), reports);
+        }
+
+        /** Use this configuration instead of the home's labq.yaml. */
+        public Builder config(LabqConfig value) { this.config = value; return this; }
+
+        /** Use this machine instead of the configured one (tests, the simulator). */
+        public Builder inventory(MachineInventory value) { this.inventory = value; return this; }
+
+        /** The clock the logic reads; tests pass a SettableClock. */
+        public Builder clock(Clock value) { this.clock = value; return this; }
+
+        /** Run OS-process jobs with another executor (a fake at the edge, or Slurm). */
+        public Builder processExecutor(Function<ExecutionListener, JobExecutor> value) { this.processExecutor = value; return this; }
+
+        /** How often time limits are checked; 0 = never by itself (tests call {@link LabqScheduler#tick()}). */
+        public Builder tickMillis(long value) { this.tickMillis = value; return this; }
+
+        /** Whether to serve the CLI on scheduler.sock. */
+        public Builder socket(boolean value) { this.socket = value; return this; }
+
+        /** Sizing of the views (they grow past it, up to about 4x). */
+        public Builder expectedJobs(long value) { this.expectedJobs = value; return this; }
+
+        public Builder listener(SchedulerListener value) { this.listeners.add(value); return this; }
+
+        /** Takes the home's lock, recovers and replays, and starts scheduling. */
+        public LabqScheduler start() {
+            return new LabqScheduler(this);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.labq.core.client;
+
+import dev.labq.core.LabqException;
+import dev.labq.core.LabqHome;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.domain.AllowedTransitions;
+import dev.labq.core.domain.IllegalJobStateChangeException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.UnknownJobException;
+import dev.labq.core.event.EventCodec;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.rpc.Protocol;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
+import dev.labq.core.time.Clock;
+import dev.labq.store.Journal;
+import dev.labq.store.JournalEntry;
+import dev.labq.store.JournalReader;
+import dev.labq.store.StoreException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * {@link LabqClient} with no scheduler running: validates against a fold of the journal and appends to
+ * the journal itself. The next scheduler picks the entries up.
+ */
+final class DirectClient implements LabqClient {
+    private final LabqHome home;
+    private final Clock clock = Clock.system();
+    private Journal journal;
+
+    DirectClient(LabqHome home) {
+        this.home = home;
+    }
+
+    @Override
+    public boolean viaScheduler() {
+        return false;
+    }
+
+    @Override
+    public JobId submit(JobSpec spec) {
+        LabqConfig config = LabqConfig.load(home.root());
+        JobTable table = JobsReader.fold(home);
+        new SubmissionValidator(config, MachineInventory.of(config.machine())).validate(spec, table::contains);
+        Journal.Numbered numbered = writable().appendNumbered(EventCodec.typeOf(JournalEvent.Submitted.class),
+                EventCodec.PAYLOAD_VERSION, clock.millis(),
+                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), spec)));
+        return JobId.of(numbered.number());
+    }
+
+    @Override
+    public void hold(JobId job) {
+        JobStatus status = current(job);
+        AllowedTransitions.check(job, status.state(), JobState.HELD);
+        append(new JournalEvent.Held(job));
+    }
+
+    @Override
+    public void release(JobId job) {
+        JobStatus status = current(job);
+        if (status.state() != JobState.HELD) {
+            throw new IllegalJobStateChangeException(job, status.state(), JobState.PENDING);
+        }
+        append(new JournalEvent.Released(job));
+    }
+
+    @Override
+    public void cancel(JobId job) {
+        JobStatus status = current(job);
+        AllowedTransitions.check(job, status.state(), JobState.CANCELLED);
+        append(new JournalEvent.CancelRequested(job));
+    }
+
+    @Override
+    public List<JobStatus> stat(List<JobId> ids) {
+        JobTable table = JobsReader.fold(home);
+        List<JobStatus> out = new ArrayList<>();
+        if (ids.isEmpty()) {
+            table.all().forEach(j -> out.add(JobsReader.withOfflineReason(table, j)));
+        } else {
+            for (JobId id : ids) {
+                JobStatus j = table.get(id);
+                if (j == null) {
+                    throw new UnknownJobException("job", id);
+                }
+                out.add(JobsReader.withOfflineReason(table, j));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void tail(long fromIndex, boolean follow, Consumer<String> lines) {
+        if (!Files.isDirectory(home.journal())) {
+            return;
+        }
+        try (Journal readOnly = Journal.openReadOnly(home.journal());
+             JournalReader reader = reader(readOnly, fromIndex)) {
+            int idle = 0;
+            while (!Thread.currentThread().isInterrupted()) {
+                JournalEntry entry = reader.next();
+                if (entry != null) {
+                    lines.accept(Protocol.entryJson(entry));
+                    idle = 0;
+                } else if (!follow) {
+                    return;
+                } else {
+                    LockSupport.parkNanos(++idle < 100 ? 100_000 : 5_000_000);
+                }
+            }
+        }
+    }
+
+    private static JournalReader reader(Journal journal, long fromIndex) {
+        try {
+            return journal.readerAt(fromIndex);
+        } catch (StoreException e) {
+            throw new LabqException(LabqException.Kind.INVALID_INPUT, e.getMessage(), e);
+        }
+    }
+
+    private JobStatus current(JobId job) {
+        JobStatus status = JobsReader.fold(home).get(job);
+        if (status == null) {
+            throw new UnknownJobException("job", job);
+        }
+        return status;
+    }
+
+    private void append(JournalEvent event) {
+        writable().append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, clock.millis(), EventCodec.encode(event));
+    }
+
+    private Journal writable() {
+        if (journal == null) {
+            try {
+                Files.createDirectories(home.root());
+            } catch (IOException e) {
+                throw new LabqException(LabqException.Kind.STORAGE, "home=" + home.root() + " cannot be created ("
+                        + e.getMessage() + "); choose a writable --home or set LABQ_HOME", e);
+            }
+            journal = Journal.open(home.journal(), home.jobIds());
+        }
+        return journal;
+    }
+
+    @Override
+    public void close() {
+        if (journal != null) {
+            journal.close();
+        }
+    }
+}

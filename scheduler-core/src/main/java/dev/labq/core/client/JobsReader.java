@@ -1,0 +1,70 @@
+package dev.labq.core.client;
+
+import dev.labq.core.LabqHome;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.event.EventCodec;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
+import dev.labq.core.view.ViewProjection;
+import dev.labq.store.Journal;
+import dev.labq.store.JournalEntry;
+import dev.labq.store.JournalReader;
+import dev.labq.store.Views;
+import dev.labq.store.lock.ExclusiveFileLock;
+
+import java.nio.file.Files;
+
+/**
+ * Reads the state of every job without a scheduler: the views when they are safe to open, plus the
+ * journal entries after them; or, when the last writer died and nobody has recovered the views yet, a
+ * fold of the whole journal, so a reader never waits on a dead writer's segment lock.
+ */
+public final class JobsReader {
+    private JobsReader() {
+    }
+
+    public static JobTable fold(LabqHome home) {
+        if (!Files.isDirectory(home.journal())) {
+            return new JobTable();
+        }
+        boolean viewsSafe = Views.exist(home.views())
+                && (!Views.needRecovery(home.views()) || ExclusiveFileLock.isHeld(home.lock()));
+        JobTable table;
+        long after;
+        if (viewsSafe) {
+            try (Views views = Views.openForReader(home.views())) {
+                table = ViewProjection.load(views);
+                after = views.lastAppliedIndex();
+            }
+        } else {
+            table = new JobTable();
+            after = Journal.BEFORE_FIRST;
+        }
+        try (Journal journal = Journal.openReadOnly(home.journal())) {
+            if (after > journal.lastIndex()) { // views ahead of the journal: trust the journal
+                table = new JobTable();
+                after = Journal.BEFORE_FIRST;
+            }
+            foldInto(table, journal, after, Long.MAX_VALUE);
+        }
+        return table;
+    }
+
+    /** Applies the entries after {@code afterIndex} up to and including {@code untilIndex}. */
+    public static void foldInto(JobTable table, Journal journal, long afterIndex, long untilIndex) {
+        try (JournalReader reader = journal.reader(afterIndex)) {
+            for (JournalEntry e = reader.next(); e != null && e.index() <= untilIndex; e = reader.next()) {
+                table.apply(e.index(), e.timestampMillis(), EventCodec.decode(e));
+            }
+        }
+    }
+
+    /** The reason a pending job shows when no scheduler runs. */
+    static JobStatus withOfflineReason(JobTable table, JobStatus job) {
+        if (job.state() != JobState.PENDING) {
+            return job;
+        }
+        String reason = table.dependenciesMet(job) ? "NoScheduler" : "Dependency";
+        return job.withReason(reason);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.labq.core.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.labq.core.domain.InvalidInputException;
+import dev.labq.core.domain.Resources;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration: the machine inventory, the projects and scheduler settings. Read from
+ * {@code $LABQ_HOME/labq.yaml} when present, else the default shipped from {@code config/labq.yaml}.
+ */
+public record LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler) {
+    public static final String FILE_NAME = "labq.yaml";
+    private static final String DEFAULT_RESOURCE = "/dev/labq/config/labq.yaml";
+
+    public LabqConfig {
+        if (machine == null) {
+            machine = new Machine("auto", "auto", List.of());
+        }
+        if (projects == null || projects.isEmpty()) {
+            throw new InvalidInputException("projects", projects, "configure at least one project in " + FILE_NAME);
+        }
+        projects = Map.copyOf(projects);
+        scheduler = scheduler == null ? new Settings(null, null, null) : scheduler;
+        if (!projects.containsKey(scheduler.defaultProject())) {
+            throw new InvalidInputException("scheduler.defaultProject", scheduler.defaultProject(),
+                    "name one of the configured projects " + projects.keySet());
+        }
+    }
+
+    /** The machine as configured: "auto" or a number of CPUs, "auto" or a memory size, and its GPUs. */
+    public record Machine(String cpus, String memory, List<Gpu> gpus) {
+        public Machine {
+            cpus = cpus == null ? "auto" : cpus;
+            memory = memory == null ? "auto" : memory;
+            gpus = gpus == null ? List.of() : List.copyOf(gpus);
+        }
+    }
+
+    /** One GPU device. */
+    public record Gpu(int id, String type, String memory) {
+        public Gpu {
+            if (id < 0) {
+                throw new InvalidInputException("machine.gpus.id", id, "GPU ids are 0 or more");
+            }
+            if (type == null || type.isBlank()) {
+                throw new InvalidInputException("machine.gpus.type", type, "name the GPU model, for example a100");
+            }
+        }
+
+        public long memoryMb() {
+            return memory == null ? 0 : Resources.parseMemoryMb(memory);
+        }
+    }
+
+    /** A project that may submit jobs. */
+    public record Project(Integer importance) {
+        public Project {
+            importance = importance == null ? 0 : importance;
+            if (importance < 0 || importance > 1_000_000) {
+                throw new InvalidInputException("projects.importance", importance, "use 0 to 1000000");
+            }
+        }
+    }
+
+    /** Scheduler settings. */
+    public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject) {
+        public Settings {
+            killGraceSeconds = killGraceSeconds == null ? 10 : killGraceSeconds;
+            inProcessThreads = inProcessThreads == null ? 4 : inProcessThreads;
+            defaultProject = defaultProject == null ? "default" : defaultProject;
+            if (killGraceSeconds < 0) {
+                throw new InvalidInputException("scheduler.killGraceSeconds", killGraceSeconds, "use 0 or more seconds");
+            }
+            if (inProcessThreads < 1) {
+                throw new InvalidInputException("scheduler.inProcessThreads", inProcessThreads, "use 1 or more threads");
+            }
+        }
+    }
+
+    /** The home's own {@code labq.yaml}, or the shipped default. */
+    public static LabqConfig load(Path home) {
+        Path file = home.resolve(FILE_NAME);
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return parse(in, file.toString());
+            } catch (IOException e) {
+                throw new InvalidInputException("config", file, "the file cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        return defaults();
+    }
+
+    /** The configuration shipped in {@code config/labq.yaml}. */
+    public static LabqConfig defaults() {
+        try (InputStream in = LabqConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the default configuration is missing from the build");
+            }
+            return parse(in, "config/labq.yaml");
+        } catch (IOException e) {
+            throw new IllegalStateException("the default configuration cannot be read", e);
+        }
+    }
+
+    static LabqConfig parse(InputStream in, String source) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        try {
+            return yaml.readValue(in, LabqConfig.class);
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InvalidInputException invalid) {
+                throw invalid;
+            }
+            throw new InvalidInputException("config", source, "fix " + e.getPathReference() + ": " + e.getOriginalMessage());
+        }
+    }
+
+    public int importanceOf(String project) {
+        Project p = projects.get(project);
+        return p == null ? 0 : p.importance();
+    }
+}

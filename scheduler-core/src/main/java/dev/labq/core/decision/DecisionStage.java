@@ -1,0 +1,354 @@
+package dev.labq.core.decision;
+
+import com.lmax.disruptor.EventHandler;
+import dev.labq.core.LabqException;
+import dev.labq.core.SchedulerListener;
+import dev.labq.core.domain.AllowedTransitions;
+import dev.labq.core.domain.IllegalJobStateChangeException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.UnknownJobException;
+import dev.labq.core.event.EventCodec;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.event.JournalEvent.Dispatched;
+import dev.labq.core.execution.InProcessExecutor;
+import dev.labq.core.execution.JobExecutor;
+import dev.labq.core.execution.Launch;
+import dev.labq.core.intake.JournalLookup;
+import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.ring.Command;
+import dev.labq.core.ring.RingEvent;
+import dev.labq.core.state.JobChange;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.time.Clock;
+import dev.labq.core.view.ViewProjection;
+import dev.labq.store.Journal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The single writer of scheduling state: folds each journal entry (and writes the views), validates and
+ * journals client commands, enforces time limits on ticks, and after each batch decides what starts next.
+ *
+ * <p>Assumptions and guarantees:
+ * <ul>
+ *   <li>Runs on the ring's one thread; nothing else touches the {@link DecisionCore}.</li>
+ *   <li>A client's reply completes only after its command is in the journal.</li>
+ *   <li>A process is started only after the fold has applied its {@link Dispatched} entry and the views
+ *       record it, so no restart can start the same attempt again.</li>
+ *   <li>Effects (start, terminate) are off while rebuilding views from the journal, and no decision is made
+ *       before the tailer has caught up with the journal and orphaned attempts are reconciled.</li>
+ * </ul>
+ */
+public final class DecisionStage implements EventHandler<RingEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionStage.class);
+
+    private final DecisionCore core;
+    private final Journal journal;
+    private final ViewProjection projection;
+    private final JobExecutor executor;
+    private final InProcessExecutor tasks;
+    private final SubmissionValidator validator;
+    private final Clock clock;
+    private final long killGraceMillis;
+    private final List<SchedulerListener> listeners;
+
+    private final Map<Long, JobStatus> running = new HashMap<>();
+    private final Set<String> launchedHere = new HashSet<>();
+    private final Set<Long> timedOut = new HashSet<>();
+    private final Map<Long, Long> killAt = new HashMap<>();
+    private final Set<Long> acceptedNotApplied = new HashSet<>();
+    private final Map<Long, List<CompletableFuture<JobStatus>>> watchers = new HashMap<>();
+    private final List<Command> deferred = new ArrayList<>();
+    private long lastApplied;
+    private long appendedUpTo = Journal.BEFORE_FIRST;
+    private boolean effects;
+    private boolean recovered;
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+
+    public DecisionStage(DecisionCore core, Journal journal, ViewProjection projection, JobExecutor executor,
+                         InProcessExecutor tasks, SubmissionValidator validator, Clock clock, long killGraceMillis,
+                         List<SchedulerListener> listeners, long lastApplied, boolean rebuilding) {
+        this.core = core;
+        this.journal = journal;
+        this.projection = projection;
+        this.executor = executor;
+        this.tasks = tasks;
+        this.validator = validator;
+        this.clock = clock;
+        this.killGraceMillis = killGraceMillis;
+        this.listeners = listeners;
+        this.lastApplied = lastApplied;
+        this.effects = !rebuilding;
+        for (JobStatus job : core.table().all()) {
+            if (job.state() == JobState.RUNNING) {
+                running.put(job.id().value(), job);
+            }
+        }
+    }
+
+    /** Completes once the journal has been replayed and orphaned attempts reconciled. */
+    public CompletableFuture<Void> caughtUp() {
+        return caughtUp;
+    }
+
+    @Override
+    public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
+        try {
+            switch (event.kind()) {
+                case JOURNAL -> {
+                    dev.labq.store.JournalEntry entry = event.entry();
+                    apply(entry.index(), entry.timestampMillis(), EventCodec.decode(entry));
+                }
+                case COMMAND -> handle(event.command());
+                case TICK -> enforceTimeLimits();
+                case CAUGHT_UP -> recover();
+            }
+        } finally {
+            event.clear();
+        }
+        if (endOfBatch) {
+            if (recovered) {
+                dispatch();
+            }
+            if (!deferred.isEmpty() && lastApplied >= appendedUpTo) {
+                List<Command> ready = List.copyOf(deferred);
+                deferred.clear();
+                ready.forEach(this::handle);
+            }
+        }
+    }
+
+    private void apply(long index, long timestampMillis, JournalEvent event) {
+        List<JobChange> changes = core.apply(index, timestampMillis, event);
+        projection.write(index, changes);
+        lastApplied = index;
+        if (event instanceof JournalEvent.Submitted s) {
+            acceptedNotApplied.remove(s.job().value());
+        }
+
+        for (JobChange change : changes) {
+            follow(change);
+            for (SchedulerListener listener : listeners) {
+                try {
+                    listener.jobChanged(change);
+                } catch (RuntimeException e) {
+                    LOG.warn("listener {} failed on job {}: {}", listener, change.after().id(), e.toString());
+                }
+            }
+            if (change.after().isTerminal()) { // after the listeners, so awaiting code sees what they saw
+                List<CompletableFuture<JobStatus>> waiting = watchers.remove(change.after().id().value());
+                if (waiting != null) {
+                    waiting.forEach(f -> f.complete(change.after()));
+                }
+            }
+        }
+    }
+
+    private void follow(JobChange change) {
+        JobStatus before = change.before();
+        JobStatus after = change.after();
+        long id = after.id().value();
+        boolean wasRunning = before != null && before.state() == JobState.RUNNING;
+        if (after.state() == JobState.RUNNING) {
+            running.put(id, after);
+            if (!wasRunning && effects) {
+                launchedHere.add(attemptKey(after));
+                executor.start(new Launch(after.id(), after.attempt(), after.spec(), after.allocation()));
+            }
+            if (after.cancelRequested() && (before == null || !before.cancelRequested()) && effects) {
+                executor.terminate(after.id(), after.attempt(), JobExecutor.EndCause.CANCELLED);
+                killAt.put(id, clock.millis() + killGraceMillis);
+            }
+        } else if (wasRunning) {
+            running.remove(id);
+            killAt.remove(id);
+            timedOut.remove(id);
+        }
+    }
+
+    private void handle(Command command) {
+        if (!(command instanceof Command.Submit) && lastApplied < appendedUpTo) {
+            deferred.add(command); // read your own writes: answer once what this stage journaled is folded
+            return;
+        }
+        if (command instanceof Command.Submit s) {
+            try {
+                submit(s);
+            } catch (RuntimeException e) {
+                s.reply().completeExceptionally(e);
+            }
+        } else if (command instanceof Command.Control c) {
+            try {
+                c.reply().complete(control(c));
+            } catch (RuntimeException e) {
+                c.reply().completeExceptionally(e);
+            }
+        } else if (command instanceof Command.Snapshot s) {
+            try {
+                s.reply().complete(snapshot(s.ids()));
+            } catch (RuntimeException e) {
+                s.reply().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void submit(Command.Submit s) {
+        validator.validate(s.spec(), this::exists);
+        Journal.Numbered numbered = journal.appendNumbered(EventCodec.typeOf(JournalEvent.Submitted.class),
+                EventCodec.PAYLOAD_VERSION, clock.millis(),
+                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), s.spec())));
+        appendedUpTo = numbered.index();
+        JobId id = JobId.of(numbered.number());
+        acceptedNotApplied.add(id.value());
+        if (s.task() != null) {
+            tasks.register(id, s.task());
+        }
+        if (s.outcome() != null) {
+            watchers.computeIfAbsent(id.value(), k -> new ArrayList<>(1)).add(s.outcome());
+        }
+        s.reply().complete(id);
+    }
+
+    private boolean exists(JobId id) {
+        return core.table().contains(id) || acceptedNotApplied.contains(id.value())
+                || JournalLookup.submittedAfter(journal, lastApplied, id);
+    }
+
+    private JobStatus control(Command.Control c) {
+        JobStatus job = core.table().get(c.job());
+        if (job == null) {
+            throw new UnknownJobException("job", c.job());
+        }
+        JournalEvent event = switch (c.action()) {
+            case HOLD -> {
+                AllowedTransitions.check(job.id(), job.state(), JobState.HELD);
+                yield new JournalEvent.Held(c.job());
+            }
+            case RELEASE -> {
+                if (job.state() != JobState.HELD) {
+                    // only a held job is released; PENDING -> PENDING is no transition at all
+                    throw new IllegalJobStateChangeException(job.id(), job.state(), JobState.PENDING);
+                }
+                yield new JournalEvent.Released(c.job());
+            }
+            case CANCEL -> {
+                AllowedTransitions.check(job.id(), job.state(), JobState.CANCELLED);
+                yield new JournalEvent.CancelRequested(c.job());
+            }
+        };
+        append(event);
+        return job;
+    }
+
+    private List<JobStatus> snapshot(List<JobId> ids) {
+        List<JobStatus> out = new ArrayList<>();
+        if (ids.isEmpty()) {
+            for (JobStatus job : core.table().all()) {
+                out.add(withReason(job));
+            }
+        } else {
+            for (JobId id : ids) {
+                JobStatus job = core.table().get(id);
+                if (job == null) {
+                    throw new UnknownJobException("job", id);
+                }
+                out.add(withReason(job));
+            }
+        }
+        return out;
+    }
+
+    private JobStatus withReason(JobStatus job) {
+        if (job.state() != JobState.PENDING && job.state() != JobState.HELD) {
+            return job;
+        }
+        return job.withReason(core.pendingReason(job));
+    }
+
+    private void enforceTimeLimits() {
+        long now = clock.millis();
+        for (JobStatus job : running.values()) {
+            Long limit = job.spec().timeLimitSeconds();
+            long id = job.id().value();
+            if (limit != null && job.startMillis() != null && !timedOut.contains(id)
+                    && now >= job.startMillis() + limit * 1000) {
+                timedOut.add(id);
+                executor.terminate(job.id(), job.attempt(), JobExecutor.EndCause.TIMEOUT);
+                killAt.putIfAbsent(id, now + killGraceMillis);
+            }
+        }
+        killAt.entrySet().removeIf(due -> {
+            if (now < due.getValue()) {
+                return false;
+            }
+            JobStatus job = running.get(due.getKey());
+            if (job != null) {
+                executor.kill(job.id(), job.attempt());
+            }
+            return true;
+        });
+    }
+
+    /**
+     * The tailer has caught up: attempts the journal says are running but this run did not start belong to
+     * an earlier scheduler. Re-attach the live ones; record the others as failed, never start them again.
+     */
+    private void recover() {
+        for (JobStatus job : List.copyOf(running.values())) {
+            if (launchedHere.contains(attemptKey(job))) {
+                continue;
+            }
+            if (job.pid() > 0 && executor.reattach(job.id(), job.attempt(), job.pid(), job.pidStartMillis())) {
+                LOG.info("job {} attempt {} re-attached to pid {}", job.id(), job.attempt(), job.pid());
+                continue;
+            }
+            String reason = job.pid() > 0
+                    ? "NodeFail: process " + job.pid() + " was gone when the scheduler restarted"
+                    : "NodeFail: the scheduler stopped before the start was confirmed; not started again";
+            append(new JournalEvent.Finished(job.id(), job.attempt(), JobState.FAILED, -1, reason));
+        }
+        journal.sequenceAtLeast(core.table().maxId());
+        append(new JournalEvent.SchedulerStarted(ProcessHandle.current().pid()));
+        effects = true;
+        recovered = true;
+        caughtUp.complete(null);
+    }
+
+    private void dispatch() {
+        for (Dispatched decision : core.decide()) {
+            append(decision);
+        }
+    }
+
+    private void append(JournalEvent event) {
+        appendedUpTo = journal.append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, clock.millis(),
+                EventCodec.encode(event));
+    }
+
+    /** Commands still waiting for their own writes to be folded fail rather than hang. */
+    @Override
+    public void onShutdown() {
+        LabqException closed = new LabqException(LabqException.Kind.STORAGE, "the scheduler stopped before answering; retry");
+        for (Command command : deferred) {
+            if (command instanceof Command.Control c) {
+                c.reply().completeExceptionally(closed);
+            } else if (command instanceof Command.Snapshot s) {
+                s.reply().completeExceptionally(closed);
+            }
+        }
+        deferred.clear();
+    }
+
+    private static String attemptKey(JobStatus job) {
+        return job.id().value() + "#" + job.attempt();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.labq.core.decision;
+
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.config.MachineInventory.GpuDevice;
+import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.Resources;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Free CPUs, memory and GPU devices of the machine. Owned by the decision stage's thread: no locks.
+ *
+ * <p>GPU placement is best fit: among free devices of the requested type (any type when none is asked for),
+ * the smallest-memory ones first, so large devices stay free for the jobs that need them.
+ */
+public final class ResourcePool {
+    private final MachineInventory inventory;
+    private final List<GpuDevice> gpusSmallestFirst;
+    private final BitSet busyGpus = new BitSet();
+    private int freeCpus;
+    private long freeMemoryMb;
+
+    public ResourcePool(MachineInventory inventory) {
+        this.inventory = inventory;
+        this.gpusSmallestFirst = inventory.gpus().stream()
+                .sorted(Comparator.comparingLong(GpuDevice::memoryMb).thenComparingInt(GpuDevice::id)).toList();
+        this.freeCpus = inventory.cpus();
+        this.freeMemoryMb = inventory.memoryMb();
+    }
+
+    /** Reserves what {@code request} asks for and says which devices, or returns {@code null} when it does not fit now. */
+    public Allocation tryReserve(Resources request) {
+        if (request.cpus() > freeCpus || request.memoryMb() > freeMemoryMb) {
+            return null;
+        }
+        List<Integer> gpuIds = new ArrayList<>(request.gpus());
+        for (int i = 0; i < gpusSmallestFirst.size() && gpuIds.size() < request.gpus(); i++) {
+            GpuDevice gpu = gpusSmallestFirst.get(i);
+            if (!busyGpus.get(gpu.id()) && (request.gpuType() == null || request.gpuType().equals(gpu.type()))) {
+                gpuIds.add(gpu.id());
+            }
+        }
+        if (gpuIds.size() < request.gpus()) {
+            return null;
+        }
+        Allocation allocation = new Allocation(request.cpus(), request.memoryMb(), gpuIds);
+        reserve(allocation);
+        return allocation;
+    }
+
+    /** Marks an allocation made earlier (restored from the journal) as taken. */
+    public void reserve(Allocation allocation) {
+        freeCpus -= allocation.cpus();
+        freeMemoryMb -= allocation.memoryMb();
+        allocation.gpuIds().forEach(busyGpus::set);
+    }
+
+    public void release(Allocation allocation) {
+        freeCpus += allocation.cpus();
+        freeMemoryMb += allocation.memoryMb();
+        allocation.gpuIds().forEach(busyGpus::clear);
+    }
+
+    /** Whether {@code request} could ever fit on this machine, all of it free. */
+    public boolean couldEverFit(Resources request) {
+        return request.cpus() <= inventory.cpus() && request.memoryMb() <= inventory.memoryMb()
+                && request.gpus() <= inventory.gpuCount(request.gpuType());
+    }
+
+    public int freeCpus() {
+        return freeCpus;
+    }
+
+    public long freeMemoryMb() {
+        return freeMemoryMb;
+    }
+
+    public int freeGpus() {
+        return inventory.gpus().size() - busyGpus.cardinality();
+    }
+
+    public MachineInventory inventory() {
+        return inventory;
+    }
+}

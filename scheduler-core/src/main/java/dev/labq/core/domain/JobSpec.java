@@ -1,0 +1,121 @@
+package dev.labq.core.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a user says about a job when submitting it. Immutable; validated on construction, so an
+ * instance that exists is one labq will accept (apart from checks against the configuration and other
+ * jobs, which {@code SubmissionValidator} makes).
+ *
+ * @param name          a label for people; defaults to the program name
+ * @param kind          an OS process, or an in-process task of the embedding API
+ * @param argv          program and arguments, run without a shell unless {@code shell} is set
+ * @param shell         run {@code argv} joined by spaces through {@code /bin/sh -c}
+ * @param env           extra environment variables
+ * @param workdir       working directory; {@code null} means the submitter's
+ * @param project       the project charged; must be configured
+ * @param user          the user charged
+ * @param importance    overrides the project's importance when set (higher runs first)
+ * @param deadlineMillis epoch millis by which the job should finish, or {@code null}
+ * @param timeLimitSeconds wall-time limit; the job gets TERM then KILL when it runs past it; {@code null} = none
+ * @param afterOk       jobs that must complete successfully before this one may start
+ * @param hold          submit held: the job waits until released
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
+                      String workdir, String project, String user, Resources resources, Integer importance,
+                      Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
+
+    public static final int MAX_IMPORTANCE = 1_000_000;
+
+    public JobSpec {
+        kind = kind == null ? JobKind.PROCESS : kind;
+        argv = argv == null ? List.of() : List.copyOf(argv);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        afterOk = afterOk == null ? List.of() : List.copyOf(afterOk);
+        resources = resources == null ? Resources.DEFAULT : resources;
+        if (kind == JobKind.PROCESS && argv.isEmpty()) {
+            throw new InvalidInputException("command", "(none)", "give the program to run after `--`, or a script file");
+        }
+        if (name == null || name.isBlank()) {
+            name = argv.isEmpty() ? "task" : baseName(argv.get(0));
+        }
+        if (project == null || project.isBlank()) {
+            throw new InvalidInputException("project", project, "name a project with -A/--project");
+        }
+        if (user == null || user.isBlank()) {
+            throw new InvalidInputException("user", user, "set the user name");
+        }
+        if (importance != null && (importance < 0 || importance > MAX_IMPORTANCE)) {
+            throw new InvalidInputException("importance", importance, "use a whole number from 0 to " + MAX_IMPORTANCE);
+        }
+        if (timeLimitSeconds != null && timeLimitSeconds <= 0) {
+            throw new InvalidInputException("time", timeLimitSeconds + "s", "give a positive limit such as 30, 1:00:00 or 1-00:00:00");
+        }
+        for (String key : env.keySet()) {
+            if (key.isEmpty() || key.contains("=")) {
+                throw new InvalidInputException("env", key, "environment names are non-empty and contain no '='");
+            }
+        }
+    }
+
+    /** A builder for the common case: a process with argv, in a project, as a user. */
+    public static Builder process(String project, String user, String... argv) {
+        return new Builder(JobKind.PROCESS, project, user, List.of(argv));
+    }
+
+    /** A builder for an in-process task of the embedding API. */
+    public static Builder task(String name, String project, String user) {
+        return new Builder(JobKind.TASK, project, user, List.of()).name(name);
+    }
+
+    private static String baseName(String program) {
+        int slash = program.lastIndexOf('/');
+        return slash >= 0 ? program.substring(slash + 1) : program;
+    }
+
+    /** Fluent construction; {@link #build()} validates. */
+    public static final class Builder {
+        private final JobKind kind;
+        private final String project;
+        private final String user;
+        private final List<String> argv;
+        private String name;
+        private boolean shell;
+        private Map<String, String> env = Map.of();
+        private String workdir;
+        private Resources resources = Resources.DEFAULT;
+        private Integer importance;
+        private Long deadlineMillis;
+        private Long timeLimitSeconds;
+        private List<JobId> afterOk = List.of();
+        private boolean hold;
+
+        private Builder(JobKind kind, String project, String user, List<String> argv) {
+            this.kind = kind;
+            this.project = project;
+            this.user = user;
+            this.argv = argv;
+        }
+
+        public Builder name(String value) { this.name = value; return this; }
+        public Builder shell(boolean value) { this.shell = value; return this; }
+        public Builder env(Map<String, String> value) { this.env = value; return this; }
+        public Builder workdir(String value) { this.workdir = value; return this; }
+        public Builder resources(Resources value) { this.resources = value; return this; }
+        public Builder importance(Integer value) { this.importance = value; return this; }
+        public Builder deadlineMillis(Long value) { this.deadlineMillis = value; return this; }
+        public Builder timeLimitSeconds(Long value) { this.timeLimitSeconds = value; return this; }
+        public Builder afterOk(JobId... value) { this.afterOk = List.of(value); return this; }
+        public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
+        public Builder hold(boolean value) { this.hold = value; return this; }
+
+        public JobSpec build() {
+            return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
+                    deadlineMillis, timeLimitSeconds, afterOk, hold);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.labq.core.event;
+
+import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+
+/**
+ * Everything that may be written to the journal: commands from clients and events from the scheduler.
+ * The state of every job is a fold of these, in journal order ({@code JobTable}).
+ */
+public sealed interface JournalEvent {
+
+    /** The job this entry is about, or {@code null} for scheduler-wide entries. */
+    JobId job();
+
+    /** A client submitted a job. */
+    record Submitted(JobId job, JobSpec spec) implements JournalEvent {
+    }
+
+    /** A client held a pending job. */
+    record Held(JobId job) implements JournalEvent {
+    }
+
+    /** A client released a held job. */
+    record Released(JobId job) implements JournalEvent {
+    }
+
+    /** A client asked to cancel a job; a running one is terminated first. */
+    record CancelRequested(JobId job) implements JournalEvent {
+    }
+
+    /**
+     * The decision stage chose to start attempt {@code attempt} of the job with this allocation. The
+     * process is forked only after the fold has applied this entry and the views record it, so a
+     * restart can never start the same attempt twice.
+     */
+    record Dispatched(JobId job, int attempt, Allocation allocation) implements JournalEvent {
+    }
+
+    /** The executor started the attempt: pid and the process's start time tell it apart from a recycled pid. */
+    record Started(JobId job, int attempt, long pid, long pidStartMillis) implements JournalEvent {
+    }
+
+    /** The attempt ended, with the state it ended in, its exit code (-1 when none) and why. */
+    record Finished(JobId job, int attempt, JobState state, int exitCode, String reason) implements JournalEvent {
+    }
+
+    /** A scheduler took the home over. */
+    record SchedulerStarted(long pid) implements JournalEvent {
+        @Override
+        public JobId job() {
+            return null;
+        }
+    }
+
+    /** A scheduler stopped cleanly. */
+    record SchedulerStopped(long pid) implements JournalEvent {
+        @Override
+        public JobId job() {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.labq.core.execution;
+
+import dev.labq.core.domain.JobId;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs {@link LabqTask}s of the embedding API on a bounded pool of daemon threads.
+ *
+ * <p>A task lives only in the JVM that submitted it: after a restart its job is journaled but its code is
+ * gone, so the attempt ends FAILED with that reason unless the task was registered again.
+ */
+public final class InProcessExecutor implements JobExecutor {
+    private final ExecutionListener listener;
+    private final ExecutorService pool;
+    private final Map<Long, LabqTask> tasks = new ConcurrentHashMap<>();
+    private final Map<Long, Attempt> running = new ConcurrentHashMap<>();
+
+    public InProcessExecutor(int threads, ExecutionListener listener) {
+        this.listener = listener;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "labq-task-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Makes {@code task} the code of {@code job}; call before the job can be dispatched. */
+    public void register(JobId job, LabqTask task) {
+        tasks.put(job.value(), task);
+    }
+
+    @Override
+    public void start(Launch launch) {
+        LabqTask task = tasks.remove(launch.job().value());
+        if (task == null) {
+            listener.exited(launch.job(), launch.attempt(), -1, null,
+                    "in-process task is not registered in this JVM (its code was lost with the JVM that submitted it)");
+            return;
+        }
+        Attempt attempt = new Attempt(launch.attempt());
+        running.put(launch.job().value(), attempt);
+        pool.execute(() -> run(launch, task, attempt));
+    }
+
+    private void run(Launch launch, LabqTask task, Attempt attempt) {
+        synchronized (attempt) {
+            if (attempt.cause != null) { // terminated while queued
+                running.remove(launch.job().value());
+                listener.exited(launch.job(), launch.attempt(), -1, attempt.cause, null);
+                return;
+            }
+            attempt.thread = Thread.currentThread();
+        }
+        listener.started(launch.job(), launch.attempt(), 0, 0);
+        int exitCode;
+        String detail = null;
+        try {
+            exitCode = task.run(launch.job(), launch.attempt());
+        } catch (InterruptedException e) {
+            exitCode = -1;
+            detail = "interrupted";
+        } catch (Exception e) {
+            exitCode = 1;
+            detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        synchronized (attempt) {
+            attempt.thread = null;
+            Thread.interrupted(); // a late terminate must not leak into the pool's next task
+        }
+        running.remove(launch.job().value());
+        listener.exited(launch.job(), launch.attempt(), exitCode, attempt.cause, detail);
+    }
+
+    @Override
+    public void terminate(JobId job, int attempt, EndCause cause) {
+        Attempt a = running.get(job.value());
+        if (a != null && a.number == attempt) {
+            synchronized (a) {
+                a.cause = a.cause == null ? cause : a.cause;
+                if (a.thread != null) {
+                    a.thread.interrupt();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void kill(JobId job, int attempt) {
+        terminate(job, attempt, EndCause.CANCELLED);
+    }
+
+    @Override
+    public boolean reattach(JobId job, int attempt, long pid, long pidStartMillis) {
+        return false;
+    }
+
+    @Override
+    public int running() {
+        return running.size();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    private static final class Attempt {
+        final int number;
+        volatile EndCause cause;
+        Thread thread;
+
+        Attempt(int number) {
+            this.number = number;
+        }
+    }
+}

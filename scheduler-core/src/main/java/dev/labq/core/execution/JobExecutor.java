@@ -1,0 +1,39 @@
+package dev.labq.core.execution;
+
+import dev.labq.core.domain.JobId;
+
+/**
+ * Runs attempts of jobs and reports how they went (named so as not to clash with
+ * {@link java.util.concurrent.Executor}). Implementations: OS processes, in-process tasks, and later a
+ * Slurm executor for scale-out.
+ *
+ * <p>Assumptions and guarantees: the decision stage calls {@link #start} once per attempt and never blocks
+ * on it; the executor reports to its {@link ExecutionListener} from its own threads, exactly one
+ * {@code exited} per started attempt (also when the start itself fails, or a terminate came first).
+ */
+public interface JobExecutor extends AutoCloseable {
+
+    /** Starts an attempt, asynchronously. */
+    void start(Launch launch);
+
+    /** Asks an attempt to stop (SIGTERM for a process, interrupt for a task), remembering why. */
+    void terminate(JobId job, int attempt, EndCause cause);
+
+    /** Stops an attempt at once (SIGKILL). */
+    void kill(JobId job, int attempt);
+
+    /**
+     * Watches an attempt started by an earlier scheduler run, if its process is still the one started then.
+     * Returns false when it is gone (or the pid now belongs to another process).
+     */
+    boolean reattach(JobId job, int attempt, long pid, long pidStartMillis);
+
+    /** Attempts this executor is running now. */
+    int running();
+
+    @Override
+    void close();
+
+    /** Why labq stopped an attempt. */
+    enum EndCause { CANCELLED, TIMEOUT }
+}

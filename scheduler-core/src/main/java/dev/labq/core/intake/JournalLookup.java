@@ -1,0 +1,28 @@
+package dev.labq.core.intake;
+
+import dev.labq.core.domain.JobId;
+import dev.labq.core.event.EventCodec;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.store.Journal;
+import dev.labq.store.JournalEntry;
+import dev.labq.store.JournalReader;
+
+/** Looks things up in the journal itself, for when no fold of it is at hand. */
+public final class JournalLookup {
+    private static final int SUBMITTED = EventCodec.typeOf(JournalEvent.Submitted.class);
+
+    private JournalLookup() {
+    }
+
+    /** Whether a submission of {@code job} was journaled after {@code afterIndex}. */
+    public static boolean submittedAfter(Journal journal, long afterIndex, JobId job) {
+        try (JournalReader reader = journal.reader(afterIndex)) {
+            for (JournalEntry e = reader.next(); e != null; e = reader.next()) {
+                if (e.type() == SUBMITTED && job.equals(EventCodec.decode(e).job())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

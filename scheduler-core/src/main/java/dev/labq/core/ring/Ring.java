@@ -1,0 +1,57 @@
+package dev.labq.core.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import dev.labq.store.JournalEntry;
+
+/**
+ * The Disruptor ring between the publishers (journal tailer, socket and API clients, ticker) and the one
+ * decision thread.
+ *
+ * <pre>
+ *   journal tailer --\
+ *   clients ---------+--&gt; [ ring of RingEvent ] --&gt; decision stage (one thread)
+ *   ticker ---------/
+ * </pre>
+ *
+ * Blocking wait strategy: on a 2-core box it idles at ~0% CPU and still answers in tens of microseconds
+ * (FACTS.md). Publishing is thread-safe (multi-producer).
+ */
+public final class Ring {
+    private static final int SIZE = 1 << 16;
+
+    private final Disruptor<RingEvent> disruptor;
+    private final RingBuffer<RingEvent> buffer;
+
+    public Ring(EventHandler<RingEvent> handler, ExceptionHandler<RingEvent> errors) {
+        disruptor = new Disruptor<>(RingEvent::new, SIZE, r -> {
+            Thread t = new Thread(r, "labq-decision");
+            t.setDaemon(true);
+            return t;
+        }, ProducerType.MULTI, new BlockingWaitStrategy());
+        disruptor.handleEventsWith(handler);
+        disruptor.setDefaultExceptionHandler(errors);
+        buffer = disruptor.start();
+    }
+
+    public void publish(JournalEntry entry) {
+        buffer.publishEvent((event, sequence, e) -> event.journal(e), entry);
+    }
+
+    public void publish(Command command) {
+        buffer.publishEvent((event, sequence, c) -> event.command(c), command);
+    }
+
+    public void publish(RingEvent.Kind signal) {
+        buffer.publishEvent((event, sequence, k) -> event.signal(k), signal);
+    }
+
+    /** Waits until every published event is handled, then stops the decision thread. */
+    public void shutdown() {
+        disruptor.shutdown();
+    }
+}

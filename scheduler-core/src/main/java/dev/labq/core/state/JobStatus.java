@@ -1,0 +1,66 @@
+package dev.labq.core.state;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+
+/**
+ * A job as the journal folds it: its spec, state and the facts of its current attempt. Immutable; every
+ * change makes a new one. This is what the jobs view stores and what {@code labq stat} shows.
+ *
+ * @param submitMillis when the submission was journaled
+ * @param attempt      how many times it was dispatched (0 before the first)
+ * @param pid          the OS process of the current attempt, or 0
+ * @param exitCode     the exit code of the last attempt, or {@code null}
+ * @param reason       why it is where it is (a pending reason or how it ended), or {@code null}
+ * @param cancelRequested a cancel arrived while it ran; the executor is terminating it
+ * @param lastIndex    the journal index of the last entry that changed it (makes applying idempotent)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
+                        int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
+                        Allocation allocation, boolean cancelRequested, long lastIndex) {
+
+    static JobStatus submitted(JobId id, JobSpec spec, long submitMillis, long index) {
+        JobState state = spec.hold() ? JobState.HELD : JobState.PENDING;
+        return new JobStatus(id, spec, state, submitMillis, null, null, 0, 0, 0, null,
+                spec.hold() ? "Held" : null, null, false, index);
+    }
+
+    JobStatus moveTo(JobState newState, String newReason, long index) {
+        return new JobStatus(id, spec, newState, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
+                exitCode, newReason, allocation, cancelRequested, index);
+    }
+
+    JobStatus dispatched(int newAttempt, Allocation newAllocation, long atMillis, long index) {
+        return new JobStatus(id, spec, JobState.RUNNING, submitMillis, atMillis, null, newAttempt, 0, 0, null,
+                null, newAllocation, false, index);
+    }
+
+    JobStatus started(long newPid, long newPidStartMillis, long index) {
+        return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, newPid, newPidStartMillis,
+                exitCode, reason, allocation, cancelRequested, index);
+    }
+
+    JobStatus cancelling(long index) {
+        return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
+                exitCode, "CancelRequested", allocation, true, index);
+    }
+
+    JobStatus finished(JobState endState, int code, String why, long atMillis, long index) {
+        return new JobStatus(id, spec, endState, submitMillis, startMillis, atMillis, attempt, pid, pidStartMillis,
+                code < 0 ? null : code, why, null, cancelRequested, index);
+    }
+
+    /** The same job with another reason (pending reasons are computed when asked, not journaled). */
+    public JobStatus withReason(String newReason) {
+        return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
+                exitCode, newReason, allocation, cancelRequested, lastIndex);
+    }
+
+    public boolean isTerminal() {
+        return state.isTerminal();
+    }
+}

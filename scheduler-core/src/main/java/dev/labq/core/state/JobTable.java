@@ -1,0 +1,171 @@
+package dev.labq.core.state;
+
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.event.JournalEvent.CancelRequested;
+import dev.labq.core.event.JournalEvent.Dispatched;
+import dev.labq.core.event.JournalEvent.Finished;
+import dev.labq.core.event.JournalEvent.Held;
+import dev.labq.core.event.JournalEvent.Released;
+import dev.labq.core.event.JournalEvent.Started;
+import dev.labq.core.event.JournalEvent.Submitted;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.labq.core.domain.AllowedTransitions.isAllowed;
+
+/**
+ * The fold of the journal into the state of every job: deterministic, free of I/O and of clocks (times
+ * come from the entries), so a replay of the same entries always gives the same table.
+ *
+ * <p>Entries that no longer apply (a hold for a job that has finished, a dispatch for a job cancelled in
+ * the meantime) change nothing: requests were checked when accepted, and the journal order decides races.
+ * An entry at or below a job's {@link JobStatus#lastIndex()} was applied already and is skipped, so applying
+ * the same tail twice is harmless.
+ *
+ * <p>Not thread-safe: owned by one thread (the decision stage, or a reader folding on its own).
+ */
+public final class JobTable {
+    private final Map<Long, JobStatus> jobs = new HashMap<>();
+    private final Map<Long, List<JobId>> dependents = new HashMap<>();
+
+    /** Puts a job back as loaded from the views, before replaying the journal tail. */
+    public void restore(JobStatus job) {
+        jobs.put(job.id().value(), job);
+        for (JobId parent : job.spec().afterOk()) {
+            dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
+        }
+    }
+
+    public JobStatus get(JobId id) {
+        return jobs.get(id.value());
+    }
+
+    public boolean contains(JobId id) {
+        return jobs.containsKey(id.value());
+    }
+
+    public Collection<JobStatus> all() {
+        return jobs.values();
+    }
+
+    public int size() {
+        return jobs.size();
+    }
+
+    /** The largest job id known, or 0. */
+    public long maxId() {
+        long max = 0;
+        for (long id : jobs.keySet()) {
+            max = Math.max(max, id);
+        }
+        return max;
+    }
+
+    /** True when every job this one waits for has completed successfully. */
+    public boolean dependenciesMet(JobStatus job) {
+        for (JobId parent : job.spec().afterOk()) {
+            JobStatus p = jobs.get(parent.value());
+            if (p == null || p.state() != JobState.COMPLETED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Jobs that wait on {@code parent}. */
+    public List<JobId> dependentsOf(JobId parent) {
+        return dependents.getOrDefault(parent.value(), List.of());
+    }
+
+    /** Applies one journal entry and returns the jobs it changed (empty when it changed nothing). */
+    public List<JobChange> apply(long index, long timestampMillis, JournalEvent event) {
+        List<JobChange> changes = new ArrayList<>(1);
+        JobId id = event.job();
+        if (id == null) {
+            return changes;
+        }
+        JobStatus job = jobs.get(id.value());
+        if (event instanceof Submitted s) {
+            if (job == null) {
+                submit(index, timestampMillis, s, changes);
+            }
+            return changes;
+        }
+        if (job == null || index <= job.lastIndex()) {
+            return changes;
+        }
+        if (event instanceof Held) {
+            if (isAllowed(job.state(), JobState.HELD)) {
+                put(job, job.moveTo(JobState.HELD, "Held", index), changes);
+            }
+        } else if (event instanceof Released) {
+            if (job.state() == JobState.HELD) {
+                put(job, job.moveTo(JobState.PENDING, null, index), changes);
+            }
+        } else if (event instanceof CancelRequested) {
+            if (job.state() == JobState.PENDING || job.state() == JobState.HELD) {
+                end(job, JobState.CANCELLED, -1, "Cancelled by user", timestampMillis, index, changes);
+            } else if (job.state() == JobState.RUNNING && !job.cancelRequested()) {
+                put(job, job.cancelling(index), changes);
+            }
+        } else if (event instanceof Dispatched d) {
+            if (job.state() == JobState.PENDING && d.attempt() == job.attempt() + 1) {
+                put(job, job.dispatched(d.attempt(), d.allocation(), timestampMillis, index), changes);
+            }
+        } else if (event instanceof Started st) {
+            if (job.state() == JobState.RUNNING && st.attempt() == job.attempt()) {
+                put(job, job.started(st.pid(), st.pidStartMillis(), index), changes);
+            }
+        } else if (event instanceof Finished f) {
+            if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()) {
+                end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);
+            }
+        }
+        return changes;
+    }
+
+    private void submit(long index, long timestampMillis, Submitted s, List<JobChange> changes) {
+        JobStatus job = JobStatus.submitted(s.job(), s.spec(), timestampMillis, index);
+        put(null, job, changes);
+        for (JobId parent : s.spec().afterOk()) {
+            dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
+        }
+        for (JobId parent : s.spec().afterOk()) {
+            JobStatus p = jobs.get(parent.value());
+            String never = p == null ? "job " + parent + " is unknown"
+                    : p.isTerminal() && p.state() != JobState.COMPLETED ? "job " + parent + " ended " + p.state() : null;
+            if (never != null) {
+                end(jobs.get(job.id().value()), JobState.CANCELLED, -1, "DependencyNeverSatisfied: " + never,
+                        timestampMillis, index, changes);
+                return;
+            }
+        }
+    }
+
+    /** Ends a job; dependents that can now never run are cancelled with it. */
+    private void end(JobStatus job, JobState state, int exitCode, String reason, long atMillis, long index,
+                     List<JobChange> changes) {
+        put(job, job.finished(state, exitCode, reason, atMillis, index), changes);
+        if (state == JobState.COMPLETED) {
+            return;
+        }
+        for (JobId child : dependentsOf(job.id())) {
+            JobStatus c = jobs.get(child.value());
+            if (c != null && (c.state() == JobState.PENDING || c.state() == JobState.HELD)) {
+                end(c, JobState.CANCELLED, -1, "DependencyNeverSatisfied: job " + job.id() + " ended " + state,
+                        atMillis, index, changes);
+            }
+        }
+    }
+
+    private void put(JobStatus before, JobStatus after, List<JobChange> changes) {
+        jobs.put(after.id().value(), after);
+        changes.add(new JobChange(before, after));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.labq.core.view;
+
+import dev.labq.core.LabqException;
+import dev.labq.core.LabqHome;
+import dev.labq.core.client.JobsReader;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
+import dev.labq.store.Journal;
+import dev.labq.store.Views;
+import dev.labq.store.lock.ExclusiveFileLock;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+/**
+ * Checks the views against a fresh fold of the journal ({@code labq replay --verify}) and rebuilds them
+ * from it ({@code labq replay --rebuild}).
+ */
+public final class ViewAudit {
+    private ViewAudit() {
+    }
+
+    /** What a verification found. */
+    public record Report(long entriesFolded, long lastAppliedIndex, int jobs, List<String> differences) {
+        public boolean agrees() {
+            return differences.isEmpty();
+        }
+    }
+
+    /**
+     * Folds the journal up to the views' last applied index and compares every job. With no scheduler
+     * running it takes the lock and opens the views as their writer (recovering them if needed); with one
+     * running it reads them live.
+     */
+    public static Report verify(LabqHome home) {
+        requireJournal(home);
+        Optional<ExclusiveFileLock> lock = ExclusiveFileLock.tryAcquire(home.lock());
+        try (Views views = lock.isPresent() ? Views.openForWriter(home.views(), 0) : Views.openForReader(home.views());
+             Journal journal = Journal.openReadOnly(home.journal())) {
+            long until = views.lastAppliedIndex();
+            JobTable fold = new JobTable();
+            JobsReader.foldInto(fold, journal, Journal.BEFORE_FIRST, until);
+            JobTable stored = ViewProjection.load(views);
+            return new Report(countUpTo(journal, until), until, fold.size(), compare(fold, stored));
+        } finally {
+            lock.ifPresent(ExclusiveFileLock::close);
+        }
+    }
+
+    private static List<String> compare(JobTable fold, JobTable stored) {
+        TreeMap<Long, JobStatus> expected = new TreeMap<>();
+        fold.all().forEach(j -> expected.put(j.id().value(), j));
+        TreeMap<Long, JobStatus> actual = new TreeMap<>();
+        stored.all().forEach(j -> actual.put(j.id().value(), j));
+        List<String> differences = new ArrayList<>();
+        expected.forEach((id, job) -> {
+            JobStatus seen = actual.remove(id);
+            if (seen == null) {
+                differences.add("job " + id + ": in the journal (" + job.state() + ") but missing from the views");
+            } else if (!seen.equals(job)) {
+                differences.add("job " + id + ": views say " + seen.state() + " (entry " + seen.lastIndex()
+                        + "), journal says " + job.state() + " (entry " + job.lastIndex() + ")");
+            }
+        });
+        actual.forEach((id, job) -> differences.add("job " + id + ": in the views (" + job.state() + ") but not in the journal"));
+        return differences;
+    }
+
+    private static long countUpTo(Journal journal, long until) {
+        long n = 0;
+        try (var reader = journal.reader(Journal.BEFORE_FIRST)) {
+            for (var e = reader.next(); e != null && e.index() <= until; e = reader.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Rebuilds the views from the whole journal; needs the scheduler stopped. {@code progress} is told the
+     * number of entries folded so far.
+     */
+    public static long rebuild(LabqHome home, LongConsumer progress) {
+        requireJournal(home);
+        ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(home.lock()).orElseThrow(() -> new LabqException(
+                LabqException.Kind.ALREADY_RUNNING, "home=" + home.root() + " has a running scheduler (pid "
+                + ExclusiveFileLock.holderPid(home.lock()) + "); stop it before rebuilding the views"));
+        try (lock; Views views = Views.openForWriter(home.views(), 0);
+             Journal journal = Journal.openReadOnly(home.journal())) {
+            views.clear();
+            JobTable table = new JobTable();
+            ViewProjection projection = new ViewProjection(views);
+            long n = 0;
+            try (var reader = journal.reader(Journal.BEFORE_FIRST)) {
+                for (var e = reader.next(); e != null; e = reader.next()) {
+                    projection.write(e.index(), table.apply(e.index(), e.timestampMillis(),
+                            dev.labq.core.event.EventCodec.decode(e)));
+                    if (++n % 10_000 == 0) {
+                        progress.accept(n);
+                    }
+                }
+            }
+            progress.accept(n);
+            return n;
+        }
+    }
+
+    private static void requireJournal(LabqHome home) {
+        if (!Files.isDirectory(home.journal())) {
+            throw new LabqException(LabqException.Kind.STORAGE, "home=" + home.root()
+                    + " has no journal; check --home or LABQ_HOME");
+        }
+    }
+}

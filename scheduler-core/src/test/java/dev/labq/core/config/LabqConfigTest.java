@@ -1,0 +1,198 @@
+package dev.labq.core.config;
+
+import dev.labq.core.LabqException;
+import dev.labq.core.domain.InvalidInputException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LabqConfigTest {
+    private static final String MINIMAL = """
+            projects:
+              default: { importance: 10 }
+            """;
+
+    private static LabqConfig parse(String yaml) throws IOException {
+        return LabqConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
+    }
+
+    private static InvalidInputException rejected(String yaml) {
+        return assertThrows(InvalidInputException.class, () -> parse(yaml));
+    }
+
+    private static void assertContains(String expected, String actual) {
+        assertTrue(actual.contains(expected), "expected <" + expected + "> in <" + actual + ">");
+    }
+
+    // --- the shipped default ---
+
+    @Test
+    void defaultsLoadFromTheClasspath() {
+        LabqConfig config = LabqConfig.defaults();
+        assertEquals("auto", config.machine().cpus());
+        assertEquals("auto", config.machine().memory());
+        assertEquals(List.of(new LabqConfig.Gpu(0, "a100", "80G"), new LabqConfig.Gpu(1, "t4", "16G")),
+                config.machine().gpus());
+        assertEquals(Map.of("default", new LabqConfig.Project(10), "research", new LabqConfig.Project(50),
+                "thesis", new LabqConfig.Project(100), "teaching", new LabqConfig.Project(5)), config.projects());
+        assertEquals(new LabqConfig.Settings(10, 4, "default"), config.scheduler());
+    }
+
+    @Test
+    void homeWithoutItsOwnFileGetsTheDefault(@TempDir Path home) {
+        assertEquals(LabqConfig.defaults(), LabqConfig.load(home));
+    }
+
+    @Test
+    void homesOwnFileReplacesTheDefaultAsAWhole(@TempDir Path home) throws IOException {
+        Files.writeString(home.resolve(LabqConfig.FILE_NAME), """
+                machine: { cpus: 2, memory: 4G }
+                projects:
+                  lab: { importance: 3 }
+                scheduler: { defaultProject: lab }
+                """);
+        LabqConfig config = LabqConfig.load(home);
+        assertEquals(new LabqConfig.Machine("2", "4G", List.of()), config.machine());
+        assertEquals(Map.of("lab", new LabqConfig.Project(3)), config.projects());
+        assertEquals(new LabqConfig.Settings(10, 4, "lab"), config.scheduler());
+    }
+
+    @Test
+    void unreadableHomeFileIsReportedWithItsPath(@TempDir Path home) throws IOException {
+        Path file = Files.createDirectory(home.resolve(LabqConfig.FILE_NAME));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> LabqConfig.load(home));
+        assertContains("invalid config=" + file + ": the file cannot be read", e.getMessage());
+    }
+
+    @Test
+    void malformedYamlInHomeFileIsReportedWithItsPath(@TempDir Path home) throws IOException {
+        Path file = home.resolve(LabqConfig.FILE_NAME);
+        Files.writeString(file, "projects: [unclosed\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> LabqConfig.load(home));
+        assertContains("invalid config=" + file + ": ", e.getMessage());
+    }
+
+    // --- defaults for missing sections ---
+
+    @Test
+    void missingSectionsGetDefaults() throws IOException {
+        LabqConfig config = parse(MINIMAL);
+        assertEquals(new LabqConfig.Machine("auto", "auto", List.of()), config.machine());
+        assertEquals(new LabqConfig.Settings(10, 4, "default"), config.scheduler());
+    }
+
+    @Test
+    void projectWithoutImportanceGetsZero() throws IOException {
+        LabqConfig config = parse("""
+                projects:
+                  default: {}
+                  other: { importance: 7 }
+                """);
+        assertEquals(0, config.importanceOf("default"));
+        assertEquals(7, config.importanceOf("other"));
+        assertEquals(0, config.importanceOf("nobody"));
+    }
+
+    @Test
+    void numericCpusAreReadAsText() throws IOException {
+        LabqConfig config = parse("machine: { cpus: 16, memory: 64G }\n" + MINIMAL);
+        assertEquals("16", config.machine().cpus());
+        assertEquals("64G", config.machine().memory());
+    }
+
+    @Test
+    void gpuWithoutMemoryHasZeroMemory() throws IOException {
+        LabqConfig config = parse("machine: { gpus: [ { id: 3, type: t4 } ] }\n" + MINIMAL);
+        assertEquals(0, config.machine().gpus().get(0).memoryMb());
+        assertEquals(16_384, new LabqConfig.Gpu(0, "t4", "16G").memoryMb());
+    }
+
+    // --- parse errors name the field ---
+
+    @Test
+    void unknownDefaultProjectNamesFieldAndValue() {
+        InvalidInputException e = rejected(MINIMAL + "scheduler: { defaultProject: nobody }\n");
+        assertContains("invalid scheduler.defaultProject=nobody: name one of the configured projects [default]",
+                e.getMessage());
+        assertEquals(LabqException.Kind.INVALID_INPUT, e.kind());
+    }
+
+    @Test
+    void defaultProjectMustExistEvenWhenLeftOut() {
+        InvalidInputException e = rejected("projects:\n  lab: { importance: 1 }\n");
+        assertContains("invalid scheduler.defaultProject=default: ", e.getMessage());
+    }
+
+    @Test
+    void missingProjectsAreRejected() {
+        assertContains("invalid projects=null: ", rejected("machine: { cpus: 2 }\n").getMessage());
+        assertContains("invalid projects={}: ", rejected("projects: {}\n").getMessage());
+    }
+
+    @Test
+    void projectImportanceOutOfRangeNamesFieldAndValue() {
+        assertContains("invalid projects.importance=-1: ",
+                rejected("projects:\n  default: { importance: -1 }\n").getMessage());
+        assertContains("invalid projects.importance=1000001: ",
+                rejected("projects:\n  default: { importance: 1000001 }\n").getMessage());
+    }
+
+    @Test
+    void negativeGpuIdNamesFieldAndValue() {
+        InvalidInputException e = rejected("machine: { gpus: [ { id: -1, type: a100, memory: 80G } ] }\n" + MINIMAL);
+        assertContains("invalid machine.gpus.id=-1: ", e.getMessage());
+    }
+
+    @Test
+    void gpuWithoutTypeNamesTheField() {
+        assertContains("invalid machine.gpus.type=null: ",
+                rejected("machine: { gpus: [ { id: 0, memory: 80G } ] }\n" + MINIMAL).getMessage());
+        assertContains("invalid machine.gpus.type= : ",
+                rejected("machine: { gpus: [ { id: 0, type: ' ' } ] }\n" + MINIMAL).getMessage());
+    }
+
+    @Test
+    void negativeKillGraceNamesFieldAndValue() {
+        assertContains("invalid scheduler.killGraceSeconds=-1: ",
+                rejected(MINIMAL + "scheduler: { killGraceSeconds: -1 }\n").getMessage());
+    }
+
+    @Test
+    void zeroInProcessThreadsNamesFieldAndValue() {
+        assertContains("invalid scheduler.inProcessThreads=0: ",
+                rejected(MINIMAL + "scheduler: { inProcessThreads: 0 }\n").getMessage());
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsSource() {
+        InvalidInputException e = rejected("machine: { cpuz: 4 }\n" + MINIMAL);
+        assertContains("invalid config=test.yaml: fix ", e.getMessage());
+        assertContains("cpuz", e.getMessage());
+        assertContains("machine", e.getMessage());
+    }
+
+    @Test
+    void wrongTypeIsNamedWithItsPath() {
+        InvalidInputException e = rejected(MINIMAL + "scheduler: { killGraceSeconds: soon }\n");
+        assertContains("invalid config=test.yaml: fix ", e.getMessage());
+        assertContains("killGraceSeconds", e.getMessage());
+    }
+
+    @Test
+    void yamlSyntaxErrorIsNamedWithSourceAndLine() {
+        InvalidInputException e = rejected("projects:\n  default: { importance: 1 }\n\tbad: tab\n");
+        assertContains("invalid config=test.yaml: fix ", e.getMessage());
+        assertContains("line 3", e.getMessage());
+    }
+}

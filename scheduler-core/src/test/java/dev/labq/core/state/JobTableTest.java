@@ -1,0 +1,533 @@
+package dev.labq.core.state;
+
+import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.event.JournalEvent.CancelRequested;
+import dev.labq.core.event.JournalEvent.Dispatched;
+import dev.labq.core.event.JournalEvent.Finished;
+import dev.labq.core.event.JournalEvent.Held;
+import dev.labq.core.event.JournalEvent.Released;
+import dev.labq.core.event.JournalEvent.SchedulerStarted;
+import dev.labq.core.event.JournalEvent.SchedulerStopped;
+import dev.labq.core.event.JournalEvent.Started;
+import dev.labq.core.event.JournalEvent.Submitted;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobTableTest {
+    private static final JobId J1 = JobId.of(1);
+    private static final JobId J2 = JobId.of(2);
+    private static final JobId J3 = JobId.of(3);
+    private static final Allocation ALLOC = new Allocation(2, 1024, List.of(0));
+
+    private final JobTable table = new JobTable();
+    private long index;
+
+    private static JobSpec spec(JobId... afterOk) {
+        return JobSpec.process("research", "ada", "train").afterOk(afterOk).build();
+    }
+
+    /** Applies {@code event} at the next journal index, with the index (x1000) as its timestamp. */
+    private List<JobChange> next(JournalEvent event) {
+        index++;
+        return table.apply(index, index * 1000, event);
+    }
+
+    private JobState state(JobId id) {
+        return table.get(id).state();
+    }
+
+    private void runJob(JobId id) {
+        next(new Submitted(id, spec()));
+        next(new Dispatched(id, 1, ALLOC));
+    }
+
+    // --- Submitted ---
+
+    @Test
+    void submissionCreatesPendingJob() {
+        List<JobChange> changes = next(new Submitted(J1, spec()));
+        assertEquals(1, changes.size());
+        JobChange c = changes.get(0);
+        assertNull(c.before());
+        assertTrue(c.stateChanged());
+        JobStatus job = c.after();
+        assertSame(job, table.get(J1));
+        assertEquals(JobState.PENDING, job.state());
+        assertEquals(1000, job.submitMillis());
+        assertEquals(1, job.lastIndex());
+        assertEquals(0, job.attempt());
+        assertNull(job.reason());
+        assertNull(job.allocation());
+        assertNull(job.startMillis());
+        assertFalse(job.isTerminal());
+    }
+
+    @Test
+    void heldSubmissionStartsHeld() {
+        next(new Submitted(J1, JobSpec.process("research", "ada", "train").hold(true).build()));
+        assertEquals(JobState.HELD, state(J1));
+        assertEquals("Held", table.get(J1).reason());
+    }
+
+    @Test
+    void secondSubmissionOfSameIdChangesNothing() {
+        next(new Submitted(J1, spec()));
+        JobStatus first = table.get(J1);
+        assertTrue(next(new Submitted(J1, JobSpec.process("other", "bob", "x").build())).isEmpty());
+        assertSame(first, table.get(J1));
+        assertEquals(1, table.size());
+    }
+
+    @Test
+    void submissionAfterUnknownJobIsCancelledAtOnce() {
+        List<JobChange> changes = next(new Submitted(J2, spec(J1)));
+        assertEquals(2, changes.size());
+        assertEquals(JobState.PENDING, changes.get(0).after().state());
+        assertEquals(JobState.CANCELLED, changes.get(1).after().state());
+        JobStatus job = table.get(J2);
+        assertEquals(JobState.CANCELLED, job.state());
+        assertEquals("DependencyNeverSatisfied: job 1 is unknown", job.reason());
+        assertEquals(1000, job.endMillis());
+        assertNull(job.exitCode());
+    }
+
+    @Test
+    void submissionAfterFailedJobIsCancelledAtOnce() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.FAILED, 3, "NonZeroExitCode"));
+        next(new Submitted(J2, spec(J1)));
+        assertEquals(JobState.CANCELLED, state(J2));
+        assertEquals("DependencyNeverSatisfied: job 1 ended FAILED", table.get(J2).reason());
+    }
+
+    @Test
+    void submissionAfterCompletedJobIsReady() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        next(new Submitted(J2, spec(J1)));
+        assertEquals(JobState.PENDING, state(J2));
+        assertTrue(table.dependenciesMet(table.get(J2)));
+    }
+
+    @Test
+    void submissionAfterLiveJobWaits() {
+        next(new Submitted(J1, spec()));
+        next(new Submitted(J2, spec(J1)));
+        assertEquals(JobState.PENDING, state(J2));
+        assertFalse(table.dependenciesMet(table.get(J2)));
+        assertEquals(List.of(J2), table.dependentsOf(J1));
+        assertEquals(List.of(), table.dependentsOf(J2));
+    }
+
+    @Test
+    void dependenciesMetNeedsEveryParentCompleted() {
+        runJob(J1);
+        next(new Submitted(J2, spec()));
+        next(new Submitted(J3, spec(J1, J2)));
+        next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        assertFalse(table.dependenciesMet(table.get(J3)));
+        next(new Dispatched(J2, 1, ALLOC));
+        next(new Finished(J2, 1, JobState.COMPLETED, 0, null));
+        assertTrue(table.dependenciesMet(table.get(J3)));
+    }
+
+    // --- entries that do not apply ---
+
+    @Test
+    void entriesForUnknownJobChangeNothing() {
+        assertTrue(next(new Held(J1)).isEmpty());
+        assertTrue(next(new Released(J1)).isEmpty());
+        assertTrue(next(new CancelRequested(J1)).isEmpty());
+        assertTrue(next(new Dispatched(J1, 1, ALLOC)).isEmpty());
+        assertTrue(next(new Started(J1, 1, 10, 10)).isEmpty());
+        assertTrue(next(new Finished(J1, 1, JobState.COMPLETED, 0, null)).isEmpty());
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void schedulerEntriesChangeNoJob() {
+        next(new Submitted(J1, spec()));
+        assertTrue(next(new SchedulerStarted(77)).isEmpty());
+        assertTrue(next(new SchedulerStopped(77)).isEmpty());
+        assertEquals(1, table.get(J1).lastIndex());
+    }
+
+    @Test
+    void entryAtOrBelowLastIndexIsSkipped() {
+        table.apply(5, 5000, new Submitted(J1, spec()));
+        assertTrue(table.apply(5, 5000, new Held(J1)).isEmpty());
+        assertTrue(table.apply(4, 4000, new Held(J1)).isEmpty());
+        assertEquals(JobState.PENDING, state(J1));
+        assertEquals(1, table.apply(6, 6000, new Held(J1)).size());
+        assertEquals(JobState.HELD, state(J1));
+    }
+
+    @Test
+    void applyingSameEntryTwiceChangesNothing() {
+        table.apply(1, 1000, new Submitted(J1, spec()));
+        table.apply(2, 2000, new Dispatched(J1, 1, ALLOC));
+        JobStatus running = table.get(J1);
+        assertTrue(table.apply(2, 2000, new Dispatched(J1, 1, ALLOC)).isEmpty());
+        assertSame(running, table.get(J1));
+    }
+
+    @Test
+    void replayingTheWholeTailAgainLeavesTheSameTable() {
+        List<JournalEvent> tail = List.of(
+                new Submitted(J1, spec()),
+                new Submitted(J2, spec(J1)),
+                new Submitted(J3, spec()),
+                new Dispatched(J1, 1, ALLOC),
+                new Started(J1, 1, 4242, 99),
+                new Held(J3),
+                new Finished(J1, 1, JobState.COMPLETED, 0, null),
+                new Released(J3),
+                new CancelRequested(J3));
+        for (int i = 0; i < tail.size(); i++) {
+            table.apply(i + 1, (i + 1) * 10L, tail.get(i));
+        }
+        Map<JobId, JobStatus> once = snapshot();
+        for (int i = 0; i < tail.size(); i++) {
+            assertTrue(table.apply(i + 1, (i + 1) * 10L, tail.get(i)).isEmpty(), "entry " + (i + 1));
+        }
+        assertEquals(once, snapshot());
+        assertEquals(JobState.COMPLETED, state(J1));
+        assertEquals(JobState.PENDING, state(J2));
+        assertEquals(JobState.CANCELLED, state(J3));
+    }
+
+    private Map<JobId, JobStatus> snapshot() {
+        Map<JobId, JobStatus> m = new HashMap<>();
+        table.all().forEach(j -> m.put(j.id(), j));
+        return m;
+    }
+
+    // --- Held / Released ---
+
+    @Test
+    void holdMovesPendingJobToHeld() {
+        next(new Submitted(J1, spec()));
+        List<JobChange> changes = next(new Held(J1));
+        assertEquals(1, changes.size());
+        assertEquals(JobState.PENDING, changes.get(0).before().state());
+        assertTrue(changes.get(0).stateChanged());
+        JobStatus held = table.get(J1);
+        assertEquals(JobState.HELD, held.state());
+        assertEquals("Held", held.reason());
+        assertEquals(2, held.lastIndex());
+    }
+
+    @Test
+    void holdOfHeldRunningOrFinishedJobChangesNothing() {
+        next(new Submitted(J1, JobSpec.process("research", "ada", "train").hold(true).build()));
+        assertTrue(next(new Held(J1)).isEmpty());
+        runJob(J2);
+        assertTrue(next(new Held(J2)).isEmpty());
+        assertEquals(JobState.RUNNING, state(J2));
+        next(new Finished(J2, 1, JobState.COMPLETED, 0, null));
+        assertTrue(next(new Held(J2)).isEmpty());
+        assertEquals(JobState.COMPLETED, state(J2));
+    }
+
+    @Test
+    void releaseMovesHeldJobBackToPendingAndClearsReason() {
+        next(new Submitted(J1, spec()));
+        next(new Held(J1));
+        List<JobChange> changes = next(new Released(J1));
+        assertEquals(1, changes.size());
+        assertEquals(JobState.PENDING, state(J1));
+        assertNull(table.get(J1).reason());
+    }
+
+    @Test
+    void releaseOfJobThatIsNotHeldChangesNothing() {
+        next(new Submitted(J1, spec()));
+        assertTrue(next(new Released(J1)).isEmpty());
+        runJob(J2);
+        assertTrue(next(new Released(J2)).isEmpty());
+    }
+
+    // --- CancelRequested ---
+
+    @Test
+    void cancelOfPendingJobEndsItCancelled() {
+        next(new Submitted(J1, spec()));
+        List<JobChange> changes = next(new CancelRequested(J1));
+        assertEquals(1, changes.size());
+        JobStatus job = table.get(J1);
+        assertEquals(JobState.CANCELLED, job.state());
+        assertEquals("Cancelled by user", job.reason());
+        assertEquals(2000, job.endMillis());
+        assertNull(job.exitCode());
+        assertTrue(job.isTerminal());
+    }
+
+    @Test
+    void cancelOfHeldJobEndsItCancelled() {
+        next(new Submitted(J1, spec()));
+        next(new Held(J1));
+        next(new CancelRequested(J1));
+        assertEquals(JobState.CANCELLED, state(J1));
+    }
+
+    @Test
+    void cancelOfRunningJobOnlyMarksItCancelling() {
+        runJob(J1);
+        List<JobChange> changes = next(new CancelRequested(J1));
+        assertEquals(1, changes.size());
+        assertFalse(changes.get(0).stateChanged());
+        JobStatus job = table.get(J1);
+        assertEquals(JobState.RUNNING, job.state());
+        assertTrue(job.cancelRequested());
+        assertEquals("CancelRequested", job.reason());
+        assertEquals(ALLOC, job.allocation());
+    }
+
+    @Test
+    void secondCancelOfRunningJobChangesNothing() {
+        runJob(J1);
+        next(new CancelRequested(J1));
+        assertTrue(next(new CancelRequested(J1)).isEmpty());
+    }
+
+    @Test
+    void cancelOfFinishedJobChangesNothing() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        assertTrue(next(new CancelRequested(J1)).isEmpty());
+        assertEquals(JobState.COMPLETED, state(J1));
+    }
+
+    // --- Dispatched / Started / Finished ---
+
+    @Test
+    void dispatchStartsNextAttemptWithItsAllocation() {
+        next(new Submitted(J1, spec()));
+        List<JobChange> changes = next(new Dispatched(J1, 1, ALLOC));
+        assertEquals(1, changes.size());
+        JobStatus job = table.get(J1);
+        assertEquals(JobState.RUNNING, job.state());
+        assertEquals(1, job.attempt());
+        assertEquals(ALLOC, job.allocation());
+        assertEquals(2000, job.startMillis());
+        assertEquals(0, job.pid());
+        assertNull(job.reason());
+    }
+
+    @Test
+    void dispatchWithWrongAttemptChangesNothing() {
+        next(new Submitted(J1, spec()));
+        assertTrue(next(new Dispatched(J1, 2, ALLOC)).isEmpty());
+        assertTrue(next(new Dispatched(J1, 0, ALLOC)).isEmpty());
+        assertEquals(JobState.PENDING, state(J1));
+    }
+
+    @Test
+    void dispatchOfHeldJobChangesNothing() {
+        next(new Submitted(J1, spec()));
+        next(new Held(J1));
+        assertTrue(next(new Dispatched(J1, 1, ALLOC)).isEmpty());
+        assertEquals(JobState.HELD, state(J1));
+    }
+
+    @Test
+    void dispatchForCancelledJobChangesNothing() {
+        next(new Submitted(J1, spec()));
+        next(new CancelRequested(J1));
+        assertTrue(next(new Dispatched(J1, 1, ALLOC)).isEmpty());
+        assertEquals(JobState.CANCELLED, state(J1));
+    }
+
+    @Test
+    void startRecordsPidOfCurrentAttempt() {
+        runJob(J1);
+        List<JobChange> changes = next(new Started(J1, 1, 4242, 123_456));
+        assertEquals(1, changes.size());
+        assertFalse(changes.get(0).stateChanged());
+        JobStatus job = table.get(J1);
+        assertEquals(4242, job.pid());
+        assertEquals(123_456, job.pidStartMillis());
+        assertEquals(JobState.RUNNING, job.state());
+    }
+
+    @Test
+    void startOfOtherAttemptOrOfJobNotRunningChangesNothing() {
+        runJob(J1);
+        assertTrue(next(new Started(J1, 2, 4242, 1)).isEmpty());
+        next(new Submitted(J2, spec()));
+        assertTrue(next(new Started(J2, 0, 4242, 1)).isEmpty());
+        assertEquals(0, table.get(J1).pid());
+    }
+
+    @Test
+    void finishEndsRunningJobWithExitCodeAndReason() {
+        runJob(J1);
+        next(new Started(J1, 1, 4242, 1));
+        List<JobChange> changes = next(new Finished(J1, 1, JobState.FAILED, 3, "NonZeroExitCode"));
+        assertEquals(1, changes.size());
+        assertEquals(JobState.RUNNING, changes.get(0).before().state());
+        JobStatus job = table.get(J1);
+        assertEquals(JobState.FAILED, job.state());
+        assertEquals(3, job.exitCode());
+        assertEquals("NonZeroExitCode", job.reason());
+        assertEquals(4000, job.endMillis());
+        assertEquals(2000, job.startMillis());
+        assertEquals(4242, job.pid());
+        assertNull(job.allocation());
+    }
+
+    @Test
+    void finishWithoutExitCodeRecordsNone() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.TIMEOUT, -1, "TimeLimit"));
+        assertEquals(JobState.TIMEOUT, state(J1));
+        assertNull(table.get(J1).exitCode());
+    }
+
+    @Test
+    void finishKeepsCancelRequestedMark() {
+        runJob(J1);
+        next(new CancelRequested(J1));
+        next(new Finished(J1, 1, JobState.CANCELLED, -1, "Cancelled by user"));
+        assertEquals(JobState.CANCELLED, state(J1));
+        assertTrue(table.get(J1).cancelRequested());
+    }
+
+    @Test
+    void finishOfOtherAttemptOrIntoNonTerminalStateChangesNothing() {
+        runJob(J1);
+        assertTrue(next(new Finished(J1, 2, JobState.COMPLETED, 0, null)).isEmpty());
+        assertTrue(next(new Finished(J1, 1, JobState.PREEMPTED, -1, null)).isEmpty());
+        assertTrue(next(new Finished(J1, 1, JobState.RUNNING, -1, null)).isEmpty());
+        assertEquals(JobState.RUNNING, state(J1));
+    }
+
+    @Test
+    void finishOfPendingJobChangesNothing() {
+        next(new Submitted(J1, spec()));
+        assertTrue(next(new Finished(J1, 0, JobState.COMPLETED, 0, null)).isEmpty());
+        assertEquals(JobState.PENDING, state(J1));
+    }
+
+    // --- dependency cascades ---
+
+    @Test
+    void failedParentCancelsDependents() {
+        runJob(J1);
+        next(new Submitted(J2, spec(J1)));
+        List<JobChange> changes = next(new Finished(J1, 1, JobState.FAILED, 1, "NonZeroExitCode"));
+        assertEquals(2, changes.size());
+        assertEquals(J1, changes.get(0).after().id());
+        assertEquals(J2, changes.get(1).after().id());
+        JobStatus child = table.get(J2);
+        assertEquals(JobState.CANCELLED, child.state());
+        assertEquals("DependencyNeverSatisfied: job 1 ended FAILED", child.reason());
+        assertEquals(4000, child.endMillis());
+        assertEquals(4, child.lastIndex());
+    }
+
+    @Test
+    void cascadeReachesGrandchildrenAndHeldDependents() {
+        runJob(J1);
+        next(new Submitted(J2, JobSpec.process("research", "ada", "x").afterOk(J1).hold(true).build()));
+        next(new Submitted(J3, spec(J2)));
+        List<JobChange> changes = next(new Finished(J1, 1, JobState.TIMEOUT, -1, "TimeLimit"));
+        assertEquals(3, changes.size());
+        assertEquals(JobState.CANCELLED, state(J2));
+        assertEquals(JobState.CANCELLED, state(J3));
+        assertEquals("DependencyNeverSatisfied: job 1 ended TIMEOUT", table.get(J2).reason());
+        assertEquals("DependencyNeverSatisfied: job 2 ended CANCELLED", table.get(J3).reason());
+    }
+
+    @Test
+    void cancelledPendingParentCancelsDependents() {
+        next(new Submitted(J1, spec()));
+        next(new Submitted(J2, spec(J1)));
+        List<JobChange> changes = next(new CancelRequested(J1));
+        assertEquals(2, changes.size());
+        assertEquals(JobState.CANCELLED, state(J2));
+        assertEquals("DependencyNeverSatisfied: job 1 ended CANCELLED", table.get(J2).reason());
+    }
+
+    @Test
+    void completedParentCancelsNothing() {
+        runJob(J1);
+        next(new Submitted(J2, spec(J1)));
+        List<JobChange> changes = next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        assertEquals(1, changes.size());
+        assertEquals(JobState.PENDING, state(J2));
+    }
+
+    @Test
+    void cascadeLeavesFinishedDependentsAlone() {
+        runJob(J1);
+        next(new Submitted(J2, spec(J1)));
+        next(new CancelRequested(J2));
+        JobStatus cancelled = table.get(J2);
+        List<JobChange> changes = next(new Finished(J1, 1, JobState.FAILED, 1, null));
+        assertEquals(1, changes.size());
+        assertSame(cancelled, table.get(J2));
+    }
+
+    // --- restore and queries ---
+
+    @Test
+    void restoredJobsAreKnownWithTheirDependents() {
+        JobStatus parent = new JobStatus(J1, spec(), JobState.RUNNING, 10, 20L, null, 1, 4242, 5, null, null,
+                ALLOC, false, 7);
+        JobStatus child = new JobStatus(J3, spec(J1), JobState.PENDING, 11, null, null, 0, 0, 0, null, null,
+                null, false, 8);
+        table.restore(parent);
+        table.restore(child);
+        assertTrue(table.contains(J1));
+        assertFalse(table.contains(J2));
+        assertEquals(2, table.size());
+        assertEquals(3, table.maxId());
+        assertSame(parent, table.get(J1));
+        assertEquals(List.of(J3), table.dependentsOf(J1));
+        // a restored job's lastIndex makes older entries stale
+        assertTrue(table.apply(7, 0, new Finished(J1, 1, JobState.FAILED, 1, null)).isEmpty());
+        table.apply(9, 9000, new Finished(J1, 1, JobState.FAILED, 1, null));
+        assertEquals(JobState.CANCELLED, state(J3));
+    }
+
+    @Test
+    void dependenciesAreUnmetWhileAParentIsUnknown() {
+        JobStatus orphan = new JobStatus(J2, spec(J1), JobState.PENDING, 1, null, null, 0, 0, 0, null, null,
+                null, false, 1);
+        table.restore(orphan);
+        assertFalse(table.dependenciesMet(orphan));
+        assertTrue(table.dependenciesMet(new JobStatus(J3, spec(), JobState.PENDING, 1, null, null, 0, 0, 0, null,
+                null, null, false, 1)));
+    }
+
+    @Test
+    void emptyTableHasMaxIdZero() {
+        assertEquals(0, table.maxId());
+        assertEquals(0, table.size());
+        assertTrue(table.all().isEmpty());
+        assertNull(table.get(J1));
+    }
+
+    @Test
+    void withReasonKeepsEverythingElse() {
+        next(new Submitted(J1, spec()));
+        JobStatus job = table.get(J1);
+        JobStatus explained = job.withReason("Priority");
+        assertEquals("Priority", explained.reason());
+        assertEquals(job, explained.withReason(null));
+    }
+}
