@@ -1,12 +1,17 @@
 package dev.labq.cli;
 
 import dev.labq.core.LabqHome;
+import dev.labq.core.client.LabqClient;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Options every subcommand shares: where the home is, and how loud errors are. */
-public final class CommonOptions {
+/** Options every subcommand shares (where the home is, how loud errors are), and the invocation's context. */
+final class CommonOptions {
+    static final String DEFAULT_HOME = ".labq";
+
+    private final Invocation invocation;
+
     @Option(names = "--home", paramLabel = "DIR",
             description = "labq state directory (default: $LABQ_HOME, else ./.labq)")
     Path home;
@@ -14,11 +19,23 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "print stack traces with errors")
     boolean verbose;
 
-    public LabqHome home() {
+    CommonOptions(Invocation invocation) {
+        this.invocation = invocation;
+    }
+
+    LabqHome home() {
         if (home != null) {
-            return LabqHome.of(home);
+            return LabqHome.of(invocation.resolve(home));
         }
-        String env = System.getenv("LABQ_HOME");
-        return LabqHome.of(Path.of(env != null && !env.isBlank() ? env : ".labq"));
+        String env = invocation.env().get("LABQ_HOME");
+        return LabqHome.of(invocation.resolve(Path.of(env != null && !env.isBlank() ? env : DEFAULT_HOME)));
+    }
+
+    LabqClient client() {
+        return invocation.clients().apply(home());
+    }
+
+    Invocation invocation() {
+        return invocation;
     }
 }

@@ -22,10 +22,10 @@ abstract class ControlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LabqClient client = LabqClient.connect(common.home())) {
+        try (LabqClient client = common.client()) {
             for (JobId job : jobs) {
                 apply(client, job);
-                System.out.println("job " + job + " " + done());
+                common.invocation().out().println("job " + job + " " + done());
             }
         }
         return ExitCodes.OK;

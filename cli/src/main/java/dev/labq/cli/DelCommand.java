@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /** Cancels jobs. */
 @Command(name = "del", aliases = {"qdel", "scancel"}, description = {
-        "Cancel jobs: pending and held ones at once, running ones with TERM, then KILL after the grace period."})
+        "Cancel jobs.",
+        "Pending and held jobs end at once; running ones get TERM, then KILL after the grace period."})
 final class DelCommand extends ControlCommand {
     @Override
     void apply(LabqClient client, JobId job) {

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * machine, and how labq ordered them.
  */
 @Command(name = "demo", description = {
-        "Start a scheduler on the home (default ./.labq), submit real jobs from two projects of different",
+        "Run real jobs of two projects on an embedded scheduler and show how labq ordered them.",
+        "Starts a scheduler on the home (default ./.labq), submits real jobs from two projects of different",
         "importance (one waits for another, one asks for a GPU of the configured inventory), and show the",
         "order they ran in and why."})
 final class DemoCommand implements Callable<Integer> {
@@ -50,20 +51,20 @@ final class DemoCommand implements Callable<Integer> {
                 started.add(j.id());
             }
             if (j.state() == JobState.RUNNING || j.isTerminal()) {
-                System.out.printf("  %6.2fs  job %-4s %-9s %-14s %s%n", (System.currentTimeMillis() - t0) / 1000.0,
+                common.invocation().out().printf("  %6.2fs  job %-4s %-9s %-14s %s%n", (System.currentTimeMillis() - t0) / 1000.0,
                         j.id(), j.spec().project(), j.spec().name(), j.state()
                                 + (j.allocation() != null && !j.allocation().gpuIds().isEmpty() ? " on GPU " + j.allocation().gpuIds() : "")
                                 + (j.exitCode() != null ? " exit " + j.exitCode() : ""));
             }
         }).start()) {
             MachineInventory machine = labq.inventory();
-            System.out.printf("labq demo: scheduler on %s (%d CPUs, %dM memory, GPUs %s)%n", labq.home().root(),
+            common.invocation().out().printf("labq demo: scheduler on %s (%d CPUs, %dM memory, GPUs %s)%n", labq.home().root(),
                     machine.cpus(), machine.memoryMb(), machine.gpus().stream()
                             .map(g -> g.id() + "=" + g.type()).collect(Collectors.joining(" ")));
-            System.out.println("Every job asks for all " + machine.cpus() + " CPUs, so they run one at a time and the queue decides the order.");
-            System.out.println("Projects: research importance " + labq.config().importanceOf("research")
+            common.invocation().out().println("Every job asks for all " + machine.cpus() + " CPUs, so they run one at a time and the queue decides the order.");
+            common.invocation().out().println("Projects: research importance " + labq.config().importanceOf("research")
                     + ", teaching importance " + labq.config().importanceOf("teaching") + " (config/labq.yaml).");
-            System.out.println();
+            common.invocation().out().println();
 
             String gpuType = machine.gpus().isEmpty() ? null : machine.gpus().get(machine.gpus().size() - 1).type();
             List<Planned> plan = List.of(
@@ -75,9 +76,9 @@ final class DemoCommand implements Callable<Integer> {
                             gpuType != null, "preprocess"),
                     new Planned("research", "evaluate", "echo accuracy 0.93; sleep 0.3", false, "train-model"));
             Map<String, JobHandle> handles = new LinkedHashMap<>();
-            System.out.println("Submitting, in this order:");
+            common.invocation().out().println("Submitting, in this order:");
             for (Planned p : plan) {
-                JobSpec.Builder spec = JobSpec.process(p.project(), System.getProperty("user.name"), "sh", "-c", p.script())
+                JobSpec.Builder spec = JobSpec.process(p.project(), common.invocation().user(), "sh", "-c", p.script())
                         .name(p.name()).env(Map.of("LABQ_DEMO", "1"))
                         .resources(new Resources(machine.cpus(), 64, p.gpu() ? 1 : 0, p.gpu() ? gpuType : null));
                 if (p.after() != null) {
@@ -85,41 +86,41 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 JobHandle h = labq.submit(spec.build());
                 handles.put(p.name(), h);
-                System.out.printf("  job %-4s %-9s %-14s%s%s%n", h.id(), p.project(), p.name(),
+                common.invocation().out().printf("  job %-4s %-9s %-14s%s%s%n", h.id(), p.project(), p.name(),
                         p.after() != null ? " afterok:" + handles.get(p.after()).id() + " (" + p.after() + ")" : "",
                         p.gpu() ? " with 1 " + gpuType + " GPU" : "");
             }
-            System.out.println();
-            System.out.println("What happened:");
+            common.invocation().out().println();
+            common.invocation().out().println("What happened:");
             List<JobStatus> outcomes = new ArrayList<>();
             for (JobHandle h : handles.values()) {
                 outcomes.add(h.outcome().get(120, TimeUnit.SECONDS));
             }
-            System.out.println();
+            common.invocation().out().println();
             summary(labq, outcomes, started);
             return outcomes.stream().allMatch(j -> j.state() == JobState.COMPLETED) ? ExitCodes.OK : ExitCodes.INTERNAL;
         }
     }
 
-    private static void summary(LabqScheduler labq, List<JobStatus> jobs, List<JobId> started) throws Exception {
-        System.out.printf("%-5s %-9s %-14s %10s %9s %8s %-10s %s%n", "ORDER", "PROJECT", "NAME", "IMPORTANCE",
+    private void summary(LabqScheduler labq, List<JobStatus> jobs, List<JobId> started) throws Exception {
+        common.invocation().out().printf("%-5s %-9s %-14s %10s %9s %8s %-10s %s%n", "ORDER", "PROJECT", "NAME", "IMPORTANCE",
                 "WAITED", "RAN", "STATE", "OUTPUT");
         List<JobStatus> byStart = new ArrayList<>(jobs);
         byStart.sort(java.util.Comparator.comparingInt(j -> started.indexOf(j.id())));
         int order = 1;
         for (JobStatus j : byStart) {
             String out = Files.readString(ProcessExecutor.stdoutOf(labq.home().logs(), j.id())).strip();
-            System.out.printf("%-5d %-9s %-14s %10d %8.1fs %7.1fs %-10s %s%n", order++, j.spec().project(), j.spec().name(),
+            common.invocation().out().printf("%-5d %-9s %-14s %10d %8.1fs %7.1fs %-10s %s%n", order++, j.spec().project(), j.spec().name(),
                     labq.config().importanceOf(j.spec().project()),
                     (j.startMillis() - j.submitMillis()) / 1000.0, (j.endMillis() - j.startMillis()) / 1000.0,
                     j.state(), out);
         }
-        System.out.println();
-        System.out.println("Why this order: the research jobs (importance " + labq.config().importanceOf("research")
+        common.invocation().out().println();
+        common.invocation().out().println("Why this order: the research jobs (importance " + labq.config().importanceOf("research")
                 + ") went ahead of the teaching jobs (importance " + labq.config().importanceOf("teaching")
                 + ") submitted before them;");
-        System.out.println("train-model waited for preprocess and evaluate for train-model (afterok), and each still ran");
-        System.out.println("before the teaching jobs because its project is more important. Logs are in "
+        common.invocation().out().println("train-model waited for preprocess and evaluate for train-model (afterok), and each still ran");
+        common.invocation().out().println("before the teaching jobs because its project is more important. Logs are in "
                 + labq.home().logs() + ", the full record in `./labq tail`.");
     }
 }

@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /** The {@code labq} command: a durable batch scheduler for shared GPU machines. */
 @Command(name = "labq", mixinStandardHelpOptions = true, versionProvider = LabqCommand.Version.class,
@@ -19,22 +20,59 @@ import java.io.PrintWriter;
                 "6:another scheduler already holds this home",
                 "7:the home, journal or views cannot be read or written",
                 "8:replay --verify found views that disagree with the journal"},
-        subcommands = {ServeCommand.class, SubmitCommand.class, StatCommand.class, DelCommand.class,
-                HoldCommand.class, ReleaseCommand.class, TailCommand.class, ReplayCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = CommandLine.HelpCommand.class)
 public final class LabqCommand implements Runnable {
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, SubmitCommand.class,
+            StatCommand.class, DelCommand.class, HoldCommand.class, ReleaseCommand.class, TailCommand.class,
+            ReplayCommand.class, DemoCommand.class);
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(Invocation.local(), args));
     }
 
-    /** Runs one command line and returns its exit code (tests call this). */
-    public static int run(String... args) {
+    /** Runs one command line in {@code invocation}'s context and returns its exit code. */
+    static int run(Invocation invocation, String... args) {
         quietLibraries();
-        CommandLine cli = new CommandLine(new LabqCommand())
+        Factory factory = new Factory(invocation);
+        CommandLine cli = new CommandLine(new LabqCommand(), factory);
+        // Building a command's model is reflection: build only the one named, unless help needs them all.
+        for (Class<?> type : COMMANDS) {
+            CommandLine.Command spec = type.getAnnotation(CommandLine.Command.class);
+            if (args.length == 0 || names(spec).contains(args[0]) || !isCommandName(args[0])) {
+                cli.addSubcommand(new CommandLine(type, factory));
+            }
+        }
+        cli.setOut(new java.io.PrintWriter(invocation.out(), true))
+                .setErr(new java.io.PrintWriter(invocation.err(), true))
                 .setParameterExceptionHandler(LabqCommand::usageError)
                 .setExecutionExceptionHandler(LabqCommand::failure);
+        CommandLine submit = cli.getSubcommands().get("submit");
+        if (submit != null) {
+            submit.setStopAtPositional(true); // `submit SCRIPT --flag`: options after the script are the script's
+        }
         return cli.execute(args);
+    }
+
+    private static List<String> names(CommandLine.Command spec) {
+        List<String> names = new java.util.ArrayList<>(List.of(spec.aliases()));
+        names.add(spec.name());
+        return names;
+    }
+
+    private static boolean isCommandName(String arg) {
+        return COMMANDS.stream().anyMatch(type -> names(type.getAnnotation(CommandLine.Command.class)).contains(arg));
+    }
+
+    /** Creates commands and mixins, handing each {@link CommonOptions} the invocation's context. */
+    private record Factory(Invocation invocation) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == CommonOptions.class) {
+                return type.cast(new CommonOptions(invocation));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
     }
 
     /** Chronicle's banner and usage reporting off, library logging at WARN, before any of them loads. */

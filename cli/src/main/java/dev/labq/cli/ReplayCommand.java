@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 
 /** Checks the views against the journal, or rebuilds them from it. */
 @Command(name = "replay", description = {
-        "Fold the journal afresh and compare it with the views (--verify, the default; exit 8 on a",
-        "difference), or rebuild the views from the journal (--rebuild; needs the scheduler stopped)."})
+        "Check the views against the journal, or rebuild them.",
+        "--verify (the default) folds the journal afresh and compares it with the views (exit 8 on a",
+        "difference); --rebuild rebuilds the views from the journal (needs the scheduler stopped)."})
 final class ReplayCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -31,19 +32,19 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (mode != null && mode.rebuild) {
-            long n = ViewAudit.rebuild(common.home(), folded -> System.err.printf("\rlabq replay: %,d entries folded", folded));
-            System.err.println();
-            System.out.printf("views rebuilt from %,d journal entries%n", n);
+            long n = ViewAudit.rebuild(common.home(), folded -> common.invocation().err().printf("\rlabq replay: %,d entries folded", folded));
+            common.invocation().err().println();
+            common.invocation().out().printf("views rebuilt from %,d journal entries%n", n);
             return ExitCodes.OK;
         }
         ViewAudit.Report report = ViewAudit.verify(common.home());
-        System.out.printf("folded %,d journal entries (up to index %d): %,d jobs%n",
+        common.invocation().out().printf("folded %,d journal entries (up to index %d): %,d jobs%n",
                 report.entriesFolded(), report.lastAppliedIndex(), report.jobs());
         if (report.agrees()) {
-            System.out.println("views agree with the journal");
+            common.invocation().out().println("views agree with the journal");
             return ExitCodes.OK;
         }
-        report.differences().forEach(System.out::println);
+        report.differences().forEach(common.invocation().out()::println);
         throw new LabqException(LabqException.Kind.VERIFY_FAILED, report.differences().size()
                 + " difference(s) between views and journal; stop the scheduler and run `labq replay --rebuild`");
     }

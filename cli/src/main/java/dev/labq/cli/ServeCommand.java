@@ -1,33 +1,52 @@
 package dev.labq.cli;
 
 import dev.labq.core.LabqScheduler;
+import dev.labq.core.client.InProcessClient;
+import dev.labq.core.client.LabqClient;
+import dev.labq.core.rpc.RemoteCommands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs the scheduler in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", description = {
-        "Run the scheduler on the home until stopped. It replays the journal, re-attaches to jobs still",
-        "running, then starts pending jobs by priority. SIGTERM or Ctrl-C stop it cleanly (exit 0);",
-        "running jobs keep running and the next `labq serve` picks them up."})
+        "Run the scheduler on the home until stopped.",
+        "It replays the journal, then starts pending jobs by priority, and serves the other labq commands",
+        "on the home's socket. SIGTERM or Ctrl-C stop it cleanly (exit 0); running jobs keep running and",
+        "the next `labq serve` picks them up."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws InterruptedException {
-        LabqScheduler scheduler = LabqScheduler.builder(common.home().root()).start();
+        LabqScheduler scheduler = LabqScheduler.builder(common.home().root()).serveCommands(ServeCommand::commands).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             scheduler.close();
-            System.err.println("labq serve: stopped cleanly");
+            common.invocation().err().println("labq serve: stopped cleanly");
             Runtime.getRuntime().halt(ExitCodes.OK); // a signal is how serve is meant to end
         }, "labq-shutdown"));
-        System.err.println("labq serve: pid " + ProcessHandle.current().pid() + " serving " + scheduler.home().root()
-                + " (" + scheduler.inventory().cpus() + " CPUs, " + scheduler.inventory().memoryMb() + "M, "
-                + scheduler.inventory().gpus().size() + " GPUs); stop with Ctrl-C");
+        common.invocation().err().println("labq serve: pid " + ProcessHandle.current().pid() + " serving "
+                + scheduler.home().root() + " (" + scheduler.inventory().cpus() + " CPUs, "
+                + scheduler.inventory().memoryMb() + "M, " + scheduler.inventory().gpus().size()
+                + " GPUs); stop with Ctrl-C");
         new CountDownLatch(1).await();
         return ExitCodes.OK;
+    }
+
+    /** Client command lines run here, in the client's context, against this scheduler directly. */
+    static RemoteCommands commands(LabqScheduler scheduler) {
+        return (invocation, out, err) -> {
+            if (invocation.args().isEmpty() || !ThinClient.FORWARDED.contains(invocation.args().get(0))) {
+                err.println("labq: " + invocation.args() + " is not run by a scheduler; run it locally");
+                return ExitCodes.USAGE;
+            }
+            Invocation context = new Invocation(Path.of(invocation.cwd()), invocation.user(), invocation.env(), out, err,
+                    home -> home.equals(scheduler.home()) ? new InProcessClient(scheduler) : LabqClient.direct(home));
+            return LabqCommand.run(context, invocation.args().toArray(String[]::new));
+        };
     }
 }

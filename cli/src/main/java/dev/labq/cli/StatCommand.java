@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 
 /** Lists jobs, {@code squeue}-style. */
 @Command(name = "stat", aliases = {"qstat", "squeue"}, description = {
-        "List jobs: pending, held and running ones, and those that ended in the last 5 minutes",
-        "(all of them with -a). REASON says why a pending job waits (Priority, Resources, Dependency,",
+        "List jobs.",
+        "Shows pending, held and running jobs, and those that ended in the last 5 minutes (all with -a).",
+        " REASON says why a pending job waits (Priority, Resources, Dependency,",
         "Held, NoScheduler) or how an ended one ended."})
 final class StatCommand implements Callable<Integer> {
     static final long RECENT_MILLIS = 5 * 60_000;
@@ -46,7 +47,7 @@ final class StatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<JobStatus> jobs;
-        try (LabqClient client = LabqClient.connect(common.home())) {
+        try (LabqClient client = common.client()) {
             jobs = client.stat(ids);
         }
         long now = System.currentTimeMillis();
@@ -58,9 +59,9 @@ final class StatCommand implements Callable<Integer> {
                 .toList();
         if (json) {
             ObjectMapper mapper = EventCodec.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
-            System.out.println(mapper.writeValueAsString(shown));
+            common.invocation().out().println(mapper.writeValueAsString(shown));
         } else {
-            print(shown, now, System.out);
+            print(shown, now, common.invocation().out());
         }
         return ExitCodes.OK;
     }

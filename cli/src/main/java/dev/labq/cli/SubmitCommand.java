@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
  * top of a script (the command line wins where both say something).
  */
 @Command(name = "submit", aliases = {"qsub", "sbatch"}, description = {
-        "Submit a job: `labq submit [OPTIONS] -- PROGRAM ARGS...` or `labq submit [OPTIONS] SCRIPT ARGS...`.",
+        "Submit a job.",
+        "`labq submit [OPTIONS] -- PROGRAM ARGS...` runs the program without a shell;",
+        "`labq submit [OPTIONS] SCRIPT ARGS...` runs a script.",
         "A script may carry options in `#LABQ` lines before its first command, like #SBATCH:",
         "  #!/bin/sh",
         "  #LABQ -A research --gpus 1 -t 2:00:00",
@@ -89,12 +91,12 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobSpec spec = toSpec(command.isEmpty() ? null : directives(Path.of(command.get(0))));
-        try (LabqClient client = LabqClient.connect(common.home())) {
+        JobSpec spec = toSpec(command.isEmpty() ? null : directives(common.invocation().resolve(Path.of(command.get(0)))));
+        try (LabqClient client = common.client()) {
             JobId id = client.submit(spec);
-            System.out.println(parsable ? id.toString() : "Submitted batch job " + id);
+            common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
             if (!client.viaScheduler() && !parsable) {
-                System.err.println("labq submit: no scheduler is running on " + common.home().root()
+                common.invocation().err().println("labq submit: no scheduler is running on " + common.home().root()
                         + "; the job waits in the journal until `labq serve` starts");
             }
         }
@@ -189,7 +191,7 @@ final class SubmitCommand implements Callable<Integer> {
             projectName = LabqConfig.load(common.home().root()).scheduler().defaultProject();
         }
         Map<String, String> environment = new LinkedHashMap<>();
-        String path = System.getenv("PATH");
+        String path = common.invocation().env().get("PATH");
         if (path != null) {
             environment.put("PATH", path);
         }
@@ -203,9 +205,9 @@ final class SubmitCommand implements Callable<Integer> {
         String timeText = first(time, d.time);
         String deadlineText = first(deadline, d.deadline);
         String dependencyText = first(dependency, d.dependency);
-        Path dir = chdir != null ? chdir : d.chdir != null ? d.chdir : Path.of("");
+        Path dir = common.invocation().resolve(chdir != null ? chdir : d.chdir != null ? d.chdir : Path.of(""));
         return new JobSpec(first(name, d.name), null, argv, wrap != null, environment,
-                dir.toAbsolutePath().normalize().toString(), projectName, System.getProperty("user.name"),
+                dir.toString(), projectName, common.invocation().user(),
                 new Resources(first(cpus, d.cpus, Resources.DEFAULT.cpus()),
                         memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText),
                         first(gpus, d.gpus, gpuType != null || d.gpuType != null ? 1 : 0), first(gpuType, d.gpuType)),
@@ -226,11 +228,11 @@ final class SubmitCommand implements Callable<Integer> {
         if (command.isEmpty()) {
             return List.of();
         }
-        Path script = Path.of(command.get(0));
+        Path script = common.invocation().resolve(Path.of(command.get(0)));
         List<String> argv = new ArrayList<>(command);
         if (Files.isRegularFile(script)) {
             // a script file: absolute, since the job may run elsewhere; through sh when it is not executable
-            argv.set(0, script.toAbsolutePath().normalize().toString());
+            argv.set(0, script.toString());
             if (!Files.isExecutable(script)) {
                 argv.add(0, "/bin/sh");
             }

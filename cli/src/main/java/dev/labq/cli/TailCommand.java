@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /** Prints journal entries as JSON lines, for audit and for piping into other tools. */
 @Command(name = "tail", description = {
-        "Print every journal entry as one JSON line: {\"index\":I,\"type\":T,\"time\":...,\"event\":{...}}.",
+        "Print journal entries as JSON lines.",
+        "Each line is {\"index\":I,\"type\":T,\"time\":...,\"event\":{...}}.",
         "Use an entry's index with --from to resume from it."})
 final class TailCommand implements Callable<Integer> {
     @Mixin
@@ -32,8 +34,9 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        try (LabqClient client = LabqClient.connect(common.home())) {
+        Writer out = new BufferedWriter(new OutputStreamWriter(common.invocation().out(), StandardCharsets.UTF_8), 1 << 16);
+        try (LabqClient client = common.client()) {
+            PrintStream sink = common.invocation().out();
             client.tail(from == null ? Journal.BEFORE_FIRST : from, follow, line -> {
                 try {
                     out.write(line);
@@ -44,7 +47,7 @@ final class TailCommand implements Callable<Integer> {
                 } catch (java.io.IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }, sink::checkError); // a client that went away stops a --follow
         }
         out.flush();
         return ExitCodes.OK;

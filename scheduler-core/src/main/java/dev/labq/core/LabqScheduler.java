@@ -22,6 +22,7 @@ import dev.labq.core.ring.Command;
 import dev.labq.core.ring.JournalTailer;
 import dev.labq.core.ring.Ring;
 import dev.labq.core.ring.RingEvent;
+import dev.labq.core.rpc.RemoteCommands;
 import dev.labq.core.rpc.SocketServer;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
@@ -109,7 +110,7 @@ public final class LabqScheduler implements AutoCloseable {
             tailer.start();
             stage.caughtUp().join();
             this.ticker = b.tickMillis > 0 ? startTicker(b.tickMillis) : null;
-            this.socket = b.socket ? SocketServer.start(home.socket(), this) : null;
+            this.socket = b.commands != null ? SocketServer.start(home.socket(), b.commands.apply(this)) : null;
         } catch (RuntimeException e) {
             closeQuietly(openedViews);
             closeQuietly(openedJournal);
@@ -337,7 +338,7 @@ public final class LabqScheduler implements AutoCloseable {
         private Clock clock = Clock.system();
         private Function<ExecutionListener, JobExecutor> processExecutor;
         private long tickMillis = 200;
-        private boolean socket = true;
+        private Function<LabqScheduler, RemoteCommands> commands;
         private long expectedJobs = 100_000;
         private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -361,8 +362,12 @@ public final class LabqScheduler implements AutoCloseable {
         /** How often time limits are checked; 0 = never by itself (tests call {@link LabqScheduler#tick()}). */
         public Builder tickMillis(long value) { this.tickMillis = value; return this; }
 
-        /** Whether to serve the CLI on scheduler.sock. */
-        public Builder socket(boolean value) { this.socket = value; return this; }
+        /**
+         * Serve client command lines on scheduler.sock with the handler made from the started scheduler
+         * (the CLI's `serve` passes its own commands). Without it there is no socket, and clients use the
+         * journal directly.
+         */
+        public Builder serveCommands(Function<LabqScheduler, RemoteCommands> value) { this.commands = value; return this; }
 
         /** Sizing of the views (they grow past it, up to about 4x). */
         public Builder expectedJobs(long value) { this.expectedJobs = value; return this; }

@@ -29,7 +29,7 @@ class LabqSchedulerIT {
     Path home;
 
     private LabqScheduler.Builder scheduler() {
-        return LabqScheduler.builder(home).config(TestConfigs.small()).socket(false).tickMillis(0);
+        return LabqScheduler.builder(home).config(TestConfigs.small()).tickMillis(0);
     }
 
     private static JobSpec.Builder process(String... argv) {

@@ -13,20 +13,16 @@ import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.intake.SubmissionValidator;
-import dev.labq.core.rpc.Protocol;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
 import dev.labq.core.time.Clock;
 import dev.labq.store.Journal;
-import dev.labq.store.JournalEntry;
-import dev.labq.store.JournalReader;
-import dev.labq.store.StoreException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -100,32 +96,12 @@ final class DirectClient implements LabqClient {
     }
 
     @Override
-    public void tail(long fromIndex, boolean follow, Consumer<String> lines) {
+    public void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop) {
         if (!Files.isDirectory(home.journal())) {
             return;
         }
-        try (Journal readOnly = Journal.openReadOnly(home.journal());
-             JournalReader reader = reader(readOnly, fromIndex)) {
-            int idle = 0;
-            while (!Thread.currentThread().isInterrupted()) {
-                JournalEntry entry = reader.next();
-                if (entry != null) {
-                    lines.accept(Protocol.entryJson(entry));
-                    idle = 0;
-                } else if (!follow) {
-                    return;
-                } else {
-                    LockSupport.parkNanos(++idle < 100 ? 100_000 : 5_000_000);
-                }
-            }
-        }
-    }
-
-    private static JournalReader reader(Journal journal, long fromIndex) {
-        try {
-            return journal.readerAt(fromIndex);
-        } catch (StoreException e) {
-            throw new LabqException(LabqException.Kind.INVALID_INPUT, e.getMessage(), e);
+        try (Journal readOnly = Journal.openReadOnly(home.journal())) {
+            JournalFollower.stream(readOnly, fromIndex, follow, lines, stop);
         }
     }
 

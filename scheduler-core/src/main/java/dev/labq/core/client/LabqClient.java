@@ -6,22 +6,19 @@ import dev.labq.core.domain.JobSpec;
 import dev.labq.core.state.JobStatus;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * What a short-lived client (a CLI command) does against a home: talk to the running scheduler over its
- * socket when there is one, else read and append to the journal itself. Either way, a call that returns
- * has made its change durable.
- *
- * <p>The two paths are separate classes so that the socket path never loads Chronicle: a CLI command
- * then costs a JVM start plus a few milliseconds, not the second or more a journal open takes.
+ * What a CLI command does against a home. Inside a running scheduler's process (commands forwarded over
+ * its socket) it is an {@link InProcessClient}; with no scheduler it is a {@link DirectClient} that reads
+ * and appends to the journal itself. Either way, a call that returns has made its change durable.
  */
 public interface LabqClient extends AutoCloseable {
 
-    /** Connects to the home's scheduler if one answers on its socket, else opens the home directly. */
-    static LabqClient connect(LabqHome home) {
-        LabqClient viaSocket = SocketClient.tryConnect(home);
-        return viaSocket != null ? viaSocket : new DirectClient(home);
+    /** A client that works on the home's files directly (a running scheduler picks up what it appends). */
+    static LabqClient direct(LabqHome home) {
+        return new DirectClient(home);
     }
 
     /** True when a running scheduler serves this client. */
@@ -40,9 +37,9 @@ public interface LabqClient extends AutoCloseable {
 
     /**
      * Streams journal entries from {@code fromIndex} (inclusive; {@code Journal.BEFORE_FIRST} for the start)
-     * as JSON lines; with {@code follow}, until the thread is interrupted or the scheduler stops.
+     * as JSON lines; with {@code follow}, until {@code stop} says so.
      */
-    void tail(long fromIndex, boolean follow, Consumer<String> lines);
+    void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop);
 
     @Override
     void close();

@@ -72,6 +72,20 @@ public final class EventCodec {
         }
     }
 
+    /** One journal entry as a JSON line, as `labq tail` prints it: index, type name, time, and the event. */
+    public static String toJsonLine(JournalEntry entry) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode()
+                .put("index", entry.index())
+                .put("type", typeName(entry.type()))
+                .put("time", java.time.Instant.ofEpochMilli(entry.timestampMillis()).toString());
+        node.set("event", JSON.valueToTree(decode(entry)));
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode entry " + entry.index(), e);
+        }
+    }
+
     /** The JSON settings shared by the journal, the views and the socket protocol. */
     public static final class Json {
         private Json() {

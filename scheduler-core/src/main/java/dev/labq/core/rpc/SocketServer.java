@@ -1,26 +1,14 @@
 package dev.labq.core.rpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.labq.core.LabqException;
-import dev.labq.core.LabqScheduler;
-import dev.labq.core.domain.JobId;
-import dev.labq.core.domain.JobSpec;
-import dev.labq.core.event.EventCodec;
-import dev.labq.core.state.JobStatus;
-import dev.labq.store.Journal;
-import dev.labq.store.JournalEntry;
-import dev.labq.store.JournalReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -29,24 +17,19 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Serves the CLI on {@code scheduler.sock}: one JSON request per connection, answered with one JSON line
- * (or, for {@code tail}, one line per journal entry). A submission is journaled before its answer is sent,
- * so an answered submission is durable. See {@link Protocol} for the messages.
+ * Serves client command lines on {@code scheduler.sock} ({@link CommandFrames}): one invocation per
+ * connection, run by {@link RemoteCommands} on a thread of its own, its output streamed back as it is written.
  */
 public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
-    private static final ObjectMapper JSON = EventCodec.Json.mapper();
 
     private final Path path;
     private final ServerSocketChannel server;
-    private final LabqScheduler scheduler;
+    private final RemoteCommands commands;
     private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "labq-socket");
         t.setDaemon(true);
@@ -54,19 +37,19 @@ public final class SocketServer implements AutoCloseable {
     });
     private volatile boolean closing;
 
-    private SocketServer(Path path, ServerSocketChannel server, LabqScheduler scheduler) {
+    private SocketServer(Path path, ServerSocketChannel server, RemoteCommands commands) {
         this.path = path;
         this.server = server;
-        this.scheduler = scheduler;
+        this.commands = commands;
     }
 
     /** Binds {@code path} (replacing a stale socket file: the caller holds the scheduler lock), or returns null. */
-    public static SocketServer start(Path path, LabqScheduler scheduler) {
+    public static SocketServer start(Path path, RemoteCommands commands) {
         try {
             Files.deleteIfExists(path);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(path));
-            SocketServer s = new SocketServer(path, server, scheduler);
+            SocketServer s = new SocketServer(path, server, commands);
             Thread acceptor = new Thread(s::acceptLoop, "labq-socket-accept");
             acceptor.setDaemon(true);
             acceptor.start();
@@ -93,81 +76,28 @@ public final class SocketServer implements AutoCloseable {
 
     private void serve(SocketChannel channel) {
         try (channel;
-             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-             Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8))) {
-            String line = in.readLine();
-            if (line == null) {
-                return;
+             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)));
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)))) {
+            if (in.readUnsignedByte() != CommandFrames.MAGIC_0 || in.readUnsignedByte() != CommandFrames.MAGIC_1) {
+                return; // not a labq client
             }
-            JsonNode request = JSON.readTree(line);
-            String op = request.path("op").asText();
-            if (Protocol.TAIL.equals(op)) {
-                tail(request, out);
-                return;
-            }
-            ObjectNode reply;
+            RemoteInvocation invocation = CommandFrames.readInvocation(in);
+            PrintStream stdout = new PrintStream(CommandFrames.frames(out, CommandFrames.OUT), false, StandardCharsets.UTF_8);
+            PrintStream stderr = new PrintStream(CommandFrames.frames(out, CommandFrames.ERR), false, StandardCharsets.UTF_8);
+            int code;
             try {
-                reply = answer(op, request);
-            } catch (LabqException e) {
-                reply = JSON.createObjectNode().put("ok", false).put("kind", e.kind().name()).put("message", e.getMessage());
+                code = commands.run(invocation, stdout, stderr);
+            } catch (RuntimeException e) {
+                stderr.println("labq: internal error in the scheduler: " + e);
+                code = 1;
             }
-            out.write(JSON.writeValueAsString(reply));
-            out.write('\n');
-            out.flush();
+            stdout.flush();
+            stderr.flush();
+            CommandFrames.writeExit(out, code);
         } catch (IOException | RuntimeException e) {
             if (!closing) {
                 LOG.debug("socket client dropped: {}", e.toString());
             }
-        }
-    }
-
-    private ObjectNode answer(String op, JsonNode request) throws IOException {
-        ObjectNode reply = JSON.createObjectNode().put("ok", true);
-        switch (op) {
-            case Protocol.PING -> reply.put("pid", ProcessHandle.current().pid());
-            case Protocol.SUBMIT -> {
-                JobSpec spec = JSON.treeToValue(request.get("spec"), JobSpec.class);
-                reply.put("job", scheduler.submit(spec).id().value());
-            }
-            case Protocol.HOLD -> scheduler.hold(JobId.of(request.path("job").asLong()));
-            case Protocol.RELEASE -> scheduler.release(JobId.of(request.path("job").asLong()));
-            case Protocol.CANCEL -> scheduler.cancel(JobId.of(request.path("job").asLong()));
-            case Protocol.STAT -> {
-                List<JobId> ids = new ArrayList<>();
-                request.path("ids").forEach(n -> ids.add(JobId.of(n.asLong())));
-                List<JobStatus> jobs = scheduler.jobs(ids);
-                reply.set("jobs", JSON.valueToTree(jobs));
-            }
-            default -> throw new LabqException(LabqException.Kind.INVALID_INPUT, "invalid op=" + op
-                    + ": use one of " + Protocol.ALL);
-        }
-        return reply;
-    }
-
-    private void tail(JsonNode request, Writer out) throws IOException {
-        long from = request.path("from").asLong(Journal.BEFORE_FIRST);
-        boolean follow = request.path("follow").asBoolean(false);
-        try (JournalReader reader = scheduler.journal().readerAt(from)) {
-            int idle = 0;
-            while (!closing) {
-                JournalEntry entry = reader.next();
-                if (entry != null) {
-                    out.write(Protocol.entryJson(entry));
-                    out.write('\n');
-                    idle = 0;
-                    continue;
-                }
-                out.flush();
-                if (!follow) {
-                    return;
-                }
-                LockSupport.parkNanos(++idle < 100 ? 100_000 : 5_000_000);
-            }
-        } catch (dev.labq.store.StoreException e) {
-            out.write(JSON.writeValueAsString(JSON.createObjectNode().put("ok", false)
-                    .put("kind", LabqException.Kind.INVALID_INPUT.name()).put("message", e.getMessage())));
-            out.write('\n');
-            out.flush();
         }
     }
 

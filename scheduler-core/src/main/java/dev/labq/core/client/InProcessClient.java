@@ -1,0 +1,59 @@
+package dev.labq.core.client;
+
+import dev.labq.core.LabqScheduler;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.state.JobStatus;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** {@link LabqClient} inside the scheduler's own process: commands go straight onto the ring. */
+public final class InProcessClient implements LabqClient {
+    private final LabqScheduler scheduler;
+
+    public InProcessClient(LabqScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public boolean viaScheduler() {
+        return true;
+    }
+
+    @Override
+    public JobId submit(JobSpec spec) {
+        return scheduler.submit(spec).id();
+    }
+
+    @Override
+    public void hold(JobId job) {
+        scheduler.hold(job);
+    }
+
+    @Override
+    public void release(JobId job) {
+        scheduler.release(job);
+    }
+
+    @Override
+    public void cancel(JobId job) {
+        scheduler.cancel(job);
+    }
+
+    @Override
+    public List<JobStatus> stat(List<JobId> ids) {
+        return scheduler.jobs(ids);
+    }
+
+    @Override
+    public void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop) {
+        JournalFollower.stream(scheduler.journal(), fromIndex, follow, lines, stop);
+    }
+
+    @Override
+    public void close() {
+        // the scheduler outlives its clients
+    }
+}

@@ -1,0 +1,132 @@
+package dev.labq.core.rpc;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wire format on {@code scheduler.sock}. Uses java.base only, so the thin client that speaks it loads
+ * nothing else.
+ *
+ * <pre>
+ *   client -&gt; scheduler:  'L' 'Q' version(u8)  args  cwd  user  env
+ *                         args = count(i32) then UTF strings; env = count(i32) then key, value UTF pairs
+ *   scheduler -&gt; client:  frames: kind(u8) length(i32) bytes, kind OUT=1 or ERR=2;
+ *                         then kind EXIT=3 with length 4 and the exit code (i32), and the socket closes
+ * </pre>
+ */
+public final class CommandFrames {
+    public static final int MAGIC_0 = 'L';
+    public static final int MAGIC_1 = 'Q';
+    public static final int VERSION = 1;
+    public static final int OUT = 1;
+    public static final int ERR = 2;
+    public static final int EXIT = 3;
+
+    private CommandFrames() {
+    }
+
+    public static void writeInvocation(DataOutputStream out, RemoteInvocation invocation) throws IOException {
+        out.writeByte(MAGIC_0);
+        out.writeByte(MAGIC_1);
+        out.writeByte(VERSION);
+        out.writeInt(invocation.args().size());
+        for (String arg : invocation.args()) {
+            out.writeUTF(arg);
+        }
+        out.writeUTF(invocation.cwd());
+        out.writeUTF(invocation.user());
+        out.writeInt(invocation.env().size());
+        for (Map.Entry<String, String> e : invocation.env().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+        out.flush();
+    }
+
+    /** Reads an invocation; the caller has checked the two magic bytes. */
+    public static RemoteInvocation readInvocation(DataInputStream in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != VERSION) {
+            throw new IOException("client speaks version " + version + ", this scheduler " + VERSION + "; use the same labq build");
+        }
+        int argc = in.readInt();
+        List<String> args = new ArrayList<>(argc);
+        for (int i = 0; i < argc; i++) {
+            args.add(in.readUTF());
+        }
+        String cwd = in.readUTF();
+        String user = in.readUTF();
+        int envc = in.readInt();
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < envc; i++) {
+            env.put(in.readUTF(), in.readUTF());
+        }
+        return new RemoteInvocation(args, cwd, user, env);
+    }
+
+    /** An output stream that sends each write as one frame of {@code kind}. */
+    public static OutputStream frames(DataOutputStream out, int kind) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                synchronized (out) {
+                    out.writeByte(kind);
+                    out.writeInt(len);
+                    out.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                synchronized (out) {
+                    out.flush();
+                }
+            }
+        };
+    }
+
+    public static void writeExit(DataOutputStream out, int code) throws IOException {
+        synchronized (out) {
+            out.writeByte(EXIT);
+            out.writeInt(Integer.BYTES);
+            out.writeInt(code);
+            out.flush();
+        }
+    }
+
+    /**
+     * Copies frames to {@code stdout}/{@code stderr} until the exit frame and returns its code.
+     * Throws when the connection ends without one.
+     */
+    public static int relay(DataInputStream in, OutputStream stdout, OutputStream stderr) throws IOException {
+        byte[] buffer = new byte[8192];
+        while (true) {
+            int kind = in.readUnsignedByte();
+            int length = in.readInt();
+            if (kind == EXIT) {
+                return in.readInt();
+            }
+            OutputStream target = kind == OUT ? stdout : stderr;
+            while (length > 0) {
+                int n = in.read(buffer, 0, Math.min(buffer.length, length));
+                if (n < 0) {
+                    throw new java.io.EOFException("the scheduler closed the connection mid-frame");
+                }
+                target.write(buffer, 0, n);
+                length -= n;
+            }
+            target.flush();
+        }
+    }
+}
