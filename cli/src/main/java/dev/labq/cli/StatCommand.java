@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "stat", aliases = {"qstat", "squeue"}, description = {
         "List jobs.",
         "Shows pending, held and running jobs, and those that ended in the last 5 minutes (all with -a).",
-        " REASON says why a pending job waits (Priority, Resources, Dependency,",
+        "REASON says why a pending job waits (Priority, Resources, Dependency,",
         "Held, NoScheduler) or how an ended one ended."})
 final class StatCommand implements Callable<Integer> {
     static final long RECENT_MILLIS = 5 * 60_000;
