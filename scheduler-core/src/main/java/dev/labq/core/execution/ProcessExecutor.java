@@ -163,9 +163,15 @@ public final class ProcessExecutor implements JobExecutor {
         return running.size();
     }
 
+    /** Lets forks already decided happen (so their starts are journaled), then stops the launcher. */
     @Override
     public void close() {
         launcher.shutdown();
+        try {
+            launcher.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String key(JobId job, int attempt) {
