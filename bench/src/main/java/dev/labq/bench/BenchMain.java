@@ -25,6 +25,7 @@ public final class BenchMain {
     static {
         Map<String, Supplier<Harness>> harnesses = new LinkedHashMap<>();
         harnesses.put("decision-latency", DecisionLatencyBench::new);
+        harnesses.put("cli-latency", CliLatencyBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 

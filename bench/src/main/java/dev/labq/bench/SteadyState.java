@@ -2,7 +2,6 @@ package dev.labq.bench;
 
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
-import dev.labq.core.event.JournalEvent;
 import dev.labq.core.event.JournalEvent.Dispatched;
 import dev.labq.core.event.JournalEvent.Finished;
 import dev.labq.core.event.JournalEvent.Submitted;
@@ -13,21 +12,25 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Drives a {@link Decider} through the scheduler's steady state on a virtual clock: the machine is full and
- * {@code pending} jobs wait. Each {@link #step()} finishes one running job (picked at random), decides, and
- * journals the dispatches; only that part is timed. Then as many jobs are submitted as were dispatched, so
- * the number of ready jobs stays {@code pending}.
+ * Drives labq's decider and the baseline in lockstep through the scheduler's steady state, on a virtual
+ * clock: the machine is full and {@code pending} ready jobs wait.
  *
- * <p>Journal indexes are a counter and timestamps come from a {@link SettableClock} moved one second per
- * step. Two drivers built with the same seed on deciders that decide alike see the same entries, which
- * {@link #checksum()} lets the harness check.
+ * <p>Each {@link #step(boolean)} finishes one running job (picked at random) and lets labq decide and
+ * journal its dispatches, timed. When asked, the baseline then does the same from the same state, timed, and
+ * must reach the same decisions; otherwise it only follows: it applies the same Finished entry and labq's
+ * Dispatched entries (as a scheduler restarting from a journal would), which is cheap. So the baseline's
+ * expensive decisions can be sampled sparsely and still come from the same window of the run as labq's.
+ * Last, as many jobs are submitted as were dispatched (untimed), so the ready count stays {@code pending}.
+ *
+ * <p>Journal indexes are a counter; timestamps come from a {@link SettableClock} moved one second per step.
  *
  * <p>Not thread-safe.
  */
 final class SteadyState {
     private static final long STEP_MILLIS = 1_000;
 
-    private final Decider decider;
+    private final Decider labq;
+    private final Decider baseline;
     private final int pending;
     private final JobMix mix;
     private final SplittableRandom finishing;
@@ -35,16 +38,13 @@ final class SteadyState {
     private final List<Dispatched> running = new ArrayList<>();
     private long index;
     private long nextId = 1;
-    private long steps;
-    private long dispatches;
-    private long idleSteps;
-    private long checksum = 17;
-    private long markStep = -1;
-    private long markedChecksum;
+    private long labqNanos;
+    private long baselineNanos;
 
     /** Submits {@code pending} jobs and dispatches until the machine is full with {@code pending} still waiting. */
-    SteadyState(Decider decider, int pending, long seed) {
-        this.decider = decider;
+    SteadyState(Decider labq, Decider baseline, int pending, long seed) {
+        this.labq = labq;
+        this.baseline = baseline;
         this.pending = pending;
         this.mix = new JobMix(seed);
         this.finishing = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -53,9 +53,11 @@ final class SteadyState {
         }
         List<Dispatched> started;
         do {
-            started = decider.decide();
+            started = labq.decide();
             for (Dispatched d : started) {
-                journal(d);
+                index++;
+                labq.apply(index, clock.millis(), d);
+                baseline.apply(index, clock.millis(), d);
                 running.add(d);
                 submit();
             }
@@ -63,8 +65,11 @@ final class SteadyState {
         checkReady();
     }
 
-    /** One timed decision; returns its latency in nanoseconds. */
-    long step() {
+    /**
+     * One decision; returns how many jobs it started. Its latency is {@link #labqNanos()}, and
+     * {@link #baselineNanos()} when {@code baselineDecides}.
+     */
+    int step(boolean baselineDecides) {
         if (running.isEmpty()) {
             throw new IllegalStateException("running=0 pending=" + pending + ": the machine drained, the steady state is broken");
         }
@@ -78,73 +83,62 @@ final class SteadyState {
         long finishIndex = ++index;
 
         long start = System.nanoTime();
-        decider.apply(finishIndex, now, finished);
-        List<Dispatched> started = decider.decide();
+        labq.apply(finishIndex, now, finished);
+        List<Dispatched> started = labq.decide();
         for (int i = 0; i < started.size(); i++) {
-            decider.apply(++index, now, started.get(i));
+            labq.apply(finishIndex + 1 + i, now, started.get(i));
         }
-        long elapsed = System.nanoTime() - start;
+        labqNanos = System.nanoTime() - start;
 
-        steps++;
-        dispatches += started.size();
-        if (started.isEmpty()) {
-            idleSteps++;
+        if (baselineDecides) {
+            start = System.nanoTime();
+            baseline.apply(finishIndex, now, finished);
+            List<Dispatched> chosen = baseline.decide();
+            for (int i = 0; i < chosen.size(); i++) {
+                baseline.apply(finishIndex + 1 + i, now, chosen.get(i));
+            }
+            baselineNanos = System.nanoTime() - start;
+            if (!chosen.equals(started)) {
+                throw new IllegalStateException("index=" + finishIndex + " labq=" + started + " baseline=" + chosen
+                        + ": the baseline decided otherwise, so comparing their latencies would compare unequal work");
+            }
+        } else {
+            baselineNanos = -1;
+            baseline.apply(finishIndex, now, finished);
+            for (int i = 0; i < started.size(); i++) {
+                baseline.apply(finishIndex + 1 + i, now, started.get(i));
+            }
         }
-        for (Dispatched d : started) {
-            running.add(d);
-            checksum = 31 * checksum + d.job().value();
+        index += started.size();
+        running.addAll(started);
+        for (int i = 0; i < started.size(); i++) {
             submit();
         }
-        if (steps == markStep) {
-            markedChecksum = checksum;
-        }
         checkReady();
-        return elapsed;
+        return started.size();
+    }
+
+    /** The latency of labq's last decision, in nanoseconds. */
+    long labqNanos() {
+        return labqNanos;
+    }
+
+    /** The latency of the baseline's last decision, in nanoseconds, or -1 when it only followed. */
+    long baselineNanos() {
+        return baselineNanos;
     }
 
     private void submit() {
-        JobId id = JobId.of(nextId++);
-        journal(new Submitted(id, mix.next(clock.millis())));
-    }
-
-    private void journal(JournalEvent event) {
-        decider.apply(++index, clock.millis(), event);
+        Submitted submitted = new Submitted(JobId.of(nextId++), mix.next(clock.millis()));
+        index++;
+        labq.apply(index, clock.millis(), submitted);
+        baseline.apply(index, clock.millis(), submitted);
     }
 
     private void checkReady() {
-        if (decider.readyCount() != pending) {
-            throw new IllegalStateException("ready=" + decider.readyCount() + " expected=" + pending
-                    + " step=" + steps + ": the harness lost track of the queue");
+        if (labq.readyCount() != pending || baseline.readyCount() != pending) {
+            throw new IllegalStateException("ready=" + labq.readyCount() + "/" + baseline.readyCount() + " expected="
+                    + pending + " index=" + index + ": the harness lost track of the queue");
         }
-    }
-
-    long steps() {
-        return steps;
-    }
-
-    long dispatches() {
-        return dispatches;
-    }
-
-    /** Steps in which the queue's head did not fit and nothing started. */
-    long idleSteps() {
-        return idleSteps;
-    }
-
-    /** A hash of the dispatched job ids in order: equal for two deciders that decided alike. */
-    long checksum() {
-        return checksum;
-    }
-
-    /** Keeps {@link #checksum()} as it is after {@code step} steps, to compare with a shorter run. */
-    void markAt(long step) {
-        markStep = step;
-    }
-
-    long markedChecksum() {
-        if (steps < markStep) {
-            throw new IllegalStateException("step " + markStep + " not reached: steps=" + steps);
-        }
-        return markedChecksum;
     }
 }

@@ -1,0 +1,135 @@
+package dev.labq.core.rpc;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The wire format of scheduler.sock, byte for byte, without a socket. */
+@Timeout(10)
+class CommandFramesTest {
+
+    private static byte[] invocationBytes(RemoteInvocation invocation) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CommandFrames.writeInvocation(new DataOutputStream(bytes), invocation);
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream afterMagic(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        assertEquals(CommandFrames.MAGIC_0, in.readUnsignedByte());
+        assertEquals(CommandFrames.MAGIC_1, in.readUnsignedByte());
+        return in;
+    }
+
+    @Test
+    void invocationRoundTripsArgsCwdUserAndEnvironment() throws IOException {
+        RemoteInvocation sent = new RemoteInvocation(List.of("submit", "-A", "research", "--", "python", "tränen.py", ""),
+                "/home/ana/exp", "ana", Map.of("LABQ_HOME", "/srv/labq", "EMPTY", ""));
+        byte[] bytes = invocationBytes(sent);
+        assertEquals('L', bytes[0]);
+        assertEquals('Q', bytes[1]);
+        assertEquals(CommandFrames.VERSION, bytes[2]);
+        DataInputStream in = afterMagic(bytes);
+        assertEquals(sent, CommandFrames.readInvocation(in));
+        assertEquals(-1, in.read(), "nothing after the invocation");
+    }
+
+    @Test
+    void emptyInvocationRoundTrips() throws IOException {
+        RemoteInvocation sent = new RemoteInvocation(List.of(), "", "", Map.of());
+        assertEquals(sent, CommandFrames.readInvocation(afterMagic(invocationBytes(sent))));
+    }
+
+    @Test
+    void clientOfAnotherVersionIsRefusedWithAMessageNamingBoth() throws IOException {
+        byte[] bytes = invocationBytes(new RemoteInvocation(List.of("stat"), "/", "ana", Map.of()));
+        bytes[2] = (byte) (CommandFrames.VERSION + 1);
+        IOException e = assertThrows(IOException.class, () -> CommandFrames.readInvocation(afterMagic(bytes)));
+        assertTrue(e.getMessage().contains("version " + (CommandFrames.VERSION + 1)), e.getMessage());
+        assertTrue(e.getMessage().contains("same labq build"), e.getMessage());
+    }
+
+    @Test
+    void invocationCopiesItsArgumentsAndEnvironment() {
+        List<String> args = new ArrayList<>(List.of("stat"));
+        Map<String, String> env = new HashMap<>(Map.of("A", "1"));
+        RemoteInvocation invocation = new RemoteInvocation(args, "/", "ana", env);
+        args.add("-a");
+        env.put("B", "2");
+        assertEquals(List.of("stat"), invocation.args());
+        assertEquals(Map.of("A", "1"), invocation.env());
+        assertThrows(UnsupportedOperationException.class, () -> invocation.args().add("x"));
+    }
+
+    @Test
+    void framesAndExitAreRelayedToTheRightStreamsInOrder() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(wire);
+        OutputStream stdout = CommandFrames.frames(out, CommandFrames.OUT);
+        OutputStream stderr = CommandFrames.frames(out, CommandFrames.ERR);
+        stdout.write("job 7 submitted\n".getBytes(StandardCharsets.UTF_8));
+        stderr.write('!');
+        stderr.write("warning\n".getBytes(StandardCharsets.UTF_8), 0, 8);
+        stdout.write("done".getBytes(StandardCharsets.UTF_8), 0, 4);
+        stdout.flush();
+        stderr.flush();
+        CommandFrames.writeExit(out, 5);
+
+        ByteArrayOutputStream gotOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream gotErr = new ByteArrayOutputStream();
+        int code = CommandFrames.relay(new DataInputStream(new ByteArrayInputStream(wire.toByteArray())), gotOut, gotErr);
+        assertEquals(5, code);
+        assertEquals("job 7 submitted\ndone", gotOut.toString(StandardCharsets.UTF_8));
+        assertEquals("!warning\n", gotErr.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void framesLargerThanTheRelayBufferArriveWhole() throws IOException {
+        byte[] big = new byte[100_000];
+        Arrays.fill(big, (byte) 'x');
+        big[big.length - 1] = 'y';
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(wire);
+        CommandFrames.frames(out, CommandFrames.OUT).write(big);
+        CommandFrames.writeExit(out, 0);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        assertEquals(0, CommandFrames.relay(new DataInputStream(new ByteArrayInputStream(wire.toByteArray())),
+                got, OutputStream.nullOutputStream()));
+        assertArrayEquals(big, got.toByteArray());
+    }
+
+    @Test
+    void connectionEndingMidFrameIsAnErrorNotASilentSuccess() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        CommandFrames.frames(new DataOutputStream(wire), CommandFrames.OUT).write(new byte[100]);
+        byte[] cut = Arrays.copyOf(wire.toByteArray(), 50);
+        EOFException e = assertThrows(EOFException.class, () -> CommandFrames.relay(
+                new DataInputStream(new ByteArrayInputStream(cut)), new ByteArrayOutputStream(), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("mid-frame"), e.getMessage());
+    }
+
+    @Test
+    void connectionEndingWithoutAnExitFrameIsAnError() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        CommandFrames.frames(new DataOutputStream(wire), CommandFrames.OUT).write("partial".getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        assertThrows(EOFException.class, () -> CommandFrames.relay(
+                new DataInputStream(new ByteArrayInputStream(wire.toByteArray())), got, new ByteArrayOutputStream()));
+        assertEquals("partial", got.toString(StandardCharsets.UTF_8), "what arrived before the end is still shown");
+    }
+}
