@@ -23,6 +23,7 @@ import dev.labq.core.state.JobStatus;
 import dev.labq.core.time.Clock;
 import dev.labq.core.view.ViewProjection;
 import dev.labq.store.Journal;
+import dev.labq.store.JournalEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         try {
             switch (event.kind()) {
                 case JOURNAL -> {
-                    dev.labq.store.JournalEntry entry = event.entry();
+                    JournalEntry entry = event.entry();
                     apply(entry.index(), entry.timestampMillis(), EventCodec.decode(entry));
                 }
                 case COMMAND -> handle(event.command());
@@ -134,7 +135,6 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         if (event instanceof JournalEvent.Submitted s) {
             acceptedNotApplied.remove(s.job().value());
         }
-
         for (JobChange change : changes) {
             follow(change);
             for (SchedulerListener listener : listeners) {
