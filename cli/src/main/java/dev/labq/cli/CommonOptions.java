@@ -19,6 +19,14 @@ final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "print stack traces with errors")
     boolean verbose;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    /** For parsing alone (picocli's default factory, e.g. for #LABQ directives): this JVM's context. */
+    CommonOptions() {
+        this(Invocation.local());
+    }
+
     CommonOptions(Invocation invocation) {
         this.invocation = invocation;
     }

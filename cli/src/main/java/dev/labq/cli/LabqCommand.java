@@ -83,21 +83,24 @@ public final class LabqCommand implements Runnable {
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command; see `labq --help`");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         err.println(e.getCommandLine().getCommandName() + ": " + e.getMessage()
-                + "; see `labq " + qualifiedName(e.getCommandLine()) + " --help`");
+                + "; see `" + qualifiedName(e.getCommandLine()) + " --help`");
         err.flush();
         return ExitCodes.USAGE;
     }
 
     private static String qualifiedName(CommandLine cli) {
-        return cli.getParent() == null ? "" : cli.getCommandName();
+        return cli.getParent() == null ? "labq" : "labq " + cli.getCommandName();
     }
 
     private static int failure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {

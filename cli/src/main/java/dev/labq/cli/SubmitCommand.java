@@ -118,9 +118,7 @@ final class SubmitCommand implements Callable<Integer> {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.startsWith(DIRECTIVE)) {
-                List<String> words = words(line.substring(DIRECTIVE.length()));
-                checkDirective(script, i + 1, line, words);
-                args.addAll(words);
+                args.addAll(directive(script, i + 1, line));
             } else if (!line.isEmpty() && !line.startsWith("#")) {
                 break; // like #SBATCH: directives end at the first command
             }
@@ -133,8 +131,10 @@ final class SubmitCommand implements Callable<Integer> {
         return parsed;
     }
 
-    private static void checkDirective(Path script, int lineNumber, String line, List<String> words) {
+    /** The options of one directive line, checked on their own so an error can name the file and line. */
+    private static List<String> directive(Path script, int lineNumber, String line) {
         try {
+            List<String> words = words(line.substring(DIRECTIVE.length()));
             SubmitCommand probe = new SubmitCommand();
             CommandLine.ParseResult r = new CommandLine(probe).setOverwrittenOptionsAllowed(true)
                     .parseArgs(words.toArray(String[]::new));
@@ -142,7 +142,8 @@ final class SubmitCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(probe),
                         "directives carry options only, not " + (probe.command.isEmpty() ? "--home" : "'" + probe.command.get(0) + "'"));
             }
-        } catch (CommandLine.ParameterException e) {
+            return words;
+        } catch (CommandLine.ParameterException | InvalidInputException e) {
             throw new InvalidInputException("directive", script + ":" + lineNumber + " '" + line + "'", e.getMessage());
         }
     }

@@ -1,7 +1,6 @@
 package dev.labq.cli;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,8 +105,6 @@ class RejectedInputTest {
     }
 
     @Test
-    @Disabled("bug: LabqCommand.run() (the root command's body) throws ParameterException on a new CommandLine(this), "
-            + "whose err is System.err, so `labq` with no command prints nothing on the invocation's stderr")
     void noCommandIsAUsageErrorOnTheInvocationsStderr() {
         TestHome.Outcome o = home.run();
         assertEquals(ExitCodes.USAGE, o.code(), o::toString);
@@ -116,8 +113,6 @@ class RejectedInputTest {
     }
 
     @Test
-    @Disabled("bug: LabqCommand.usageError builds the hint as \"labq \" + qualifiedName + \" --help\" and qualifiedName is "
-            + "empty for the root command, so the hint reads `labq  --help` (two spaces)")
     void usageHintOfTheRootCommandIsLabqHelp() {
         TestHome.Outcome o = home.run("frobnicate");
         assertEquals(ExitCodes.USAGE, o.code(), o::toString);
@@ -143,6 +138,17 @@ class RejectedInputTest {
         assertEquals(1, o.errLines().size(), o::toString);
         assertTrue(o.err().contains("home=" + file), o::toString);
         assertTrue(o.err().contains("writable --home"), o::toString);
+    }
+
+    @Test
+    void readCommandsOnAHomeThatIsARegularFileAreStorageErrors() throws Exception {
+        Path file = Files.writeString(dir.resolve("read-file"), "not a directory");
+        for (String command : List.of("stat", "tail")) {
+            TestHome.Outcome o = home.run(command, "--home", file.toString());
+            assertEquals(ExitCodes.STORAGE, o.code(), o::toString);
+            assertEquals(1, o.errLines().size(), o::toString);
+            assertTrue(o.err().contains(file.toString()), o::toString);
+        }
     }
 
     @Test

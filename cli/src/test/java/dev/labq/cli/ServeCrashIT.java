@@ -121,6 +121,8 @@ class ServeCrashIT {
         }
         assertTrue(dispatches.values().stream().allMatch(n -> n == 1), () -> "a job was dispatched twice: " + dispatches);
         assertFalse(completedBeforeKill.isEmpty(), "some jobs had completed before the kill");
+        System.out.printf("ServeCrashIT: at the kill %d jobs had completed, %d were dispatched but not done, %d pending%n",
+                completedBeforeKill.size(), dispatchedBeforeKill.size() - completedBeforeKill.size(), JOBS - dispatchedBeforeKill.size());
 
         Map<Long, JsonNode> byId = new HashMap<>();
         finalJobs.forEach(j -> byId.put(j.get("id").asLong(), j));

@@ -2,7 +2,6 @@ package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** `labq submit SCRIPT`: options from `#LABQ` lines, like #SBATCH, with the command line winning. */
 class SubmitDirectivesTest {
     /** Every script with a #LABQ line fails today; see the report. */
-    static final String DIRECTIVES_BUG = "bug: SubmitCommand.checkDirective (line 139) and directives() (line 127) build "
-            + "`new CommandLine(new SubmitCommand())` with picocli's default factory, which cannot create the "
-            + "CommonOptions mixin (no no-arg constructor), so any script with a #LABQ line exits 1 with "
-            + "'internal error: InitializationException ... CommonOptions.<init>()'";
     @TempDir
     Path dir;
 
@@ -56,7 +51,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled(DIRECTIVES_BUG)
     void appliesOptionsFromDirectives() throws IOException {
         script("train.sh", """
                 #!/bin/sh
@@ -79,7 +73,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled(DIRECTIVES_BUG)
     void commandLineWinsOverDirectives() throws IOException {
         script("train.sh", """
                 #!/bin/sh
@@ -95,7 +88,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled(DIRECTIVES_BUG)
     void directivesStopAtTheFirstCommand() throws IOException {
         script("job.sh", """
                 #!/bin/sh
@@ -111,7 +103,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled(DIRECTIVES_BUG)
     void quotedWordsStayWhole() throws IOException {
         script("named.sh", """
                 #!/bin/sh
@@ -132,7 +123,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled(DIRECTIVES_BUG)
     void nonExecutableScriptWithDirectivesRunsThroughSh() throws IOException {
         Path plain = script("plain.sh", "#!/bin/sh\n#LABQ -J plain\necho plain\n", false);
         JsonNode spec = submitted("plain.sh");
@@ -150,7 +140,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled(DIRECTIVES_BUG)
     void directiveValuesAreValidatedLikeOptions() throws IOException {
         script("job.sh", "#!/bin/sh\n#LABQ -A nope\ntrue\n", true);
         TestHome.Outcome o = home.run("submit", "job.sh");
@@ -162,7 +151,6 @@ class SubmitDirectivesTest {
 
     @ParameterizedTest(name = "#LABQ {0}")
     @ValueSource(strings = {"--cpus two", "--bogus", "--home /elsewhere", "-J ok extra-word"})
-    @Disabled(DIRECTIVES_BUG)
     void malformedDirectiveNamesTheFileAndLine(String directive) throws IOException {
         Path job = script("job.sh", "#!/bin/sh\n#LABQ -J fine\n#LABQ " + directive + "\ntrue\n", true);
         TestHome.Outcome o = home.run("submit", "job.sh");
@@ -175,8 +163,6 @@ class SubmitDirectivesTest {
     }
 
     @Test
-    @Disabled("bug: SubmitCommand.directives() calls words() outside checkDirective's try, so an unclosed quote in a "
-            + "#LABQ line is reported as `invalid directive=-J \"unclosed: close the quote \"` without the script's path and line")
     void unclosedQuoteInDirectiveNamesTheFileAndLine() throws IOException {
         Path job = script("job.sh", "#!/bin/sh\n\n#LABQ -J \"unclosed\ntrue\n", true);
         TestHome.Outcome o = home.run("submit", "job.sh");

@@ -97,6 +97,7 @@ final class DirectClient implements LabqClient {
 
     @Override
     public void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop) {
+        JobsReader.requireHome(home);
         if (!Files.isDirectory(home.journal())) {
             return;
         }

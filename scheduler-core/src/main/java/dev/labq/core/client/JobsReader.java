@@ -1,5 +1,6 @@
 package dev.labq.core.client;
 
+import dev.labq.core.LabqException;
 import dev.labq.core.LabqHome;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.EventCodec;
@@ -24,6 +25,7 @@ public final class JobsReader {
     }
 
     public static JobTable fold(LabqHome home) {
+        requireHome(home);
         if (!Files.isDirectory(home.journal())) {
             return new JobTable();
         }
@@ -48,6 +50,14 @@ public final class JobsReader {
             foldInto(table, journal, after, Long.MAX_VALUE);
         }
         return table;
+    }
+
+    /** A home that exists must be a directory; one that does not is simply empty. */
+    static void requireHome(LabqHome home) {
+        if (Files.exists(home.root()) && !Files.isDirectory(home.root())) {
+            throw new LabqException(LabqException.Kind.STORAGE, "home=" + home.root()
+                    + " is not a directory; choose a writable --home directory or set LABQ_HOME");
+        }
     }
 
     /** Applies the entries after {@code afterIndex} up to and including {@code untilIndex}. */
