@@ -134,12 +134,15 @@ public final class LabqScheduler implements AutoCloseable {
         }
     }
 
-    /** Views must be rebuilt from the whole journal when they are new, of an old format, or ahead of it. */
+    /**
+     * Views must be rebuilt from the whole journal, with no effects, when they have folded nothing of a
+     * journal that has entries (new, emptied, or of an old format: a scheduler may have run before them) or
+     * claim more than the journal holds.
+     */
     private static boolean needsRebuild(Views views, Journal journal) {
-        boolean fresh = views.openOutcome() == Views.OpenOutcome.CREATED
-                || views.openOutcome() == Views.OpenOutcome.WIPED_FOR_FORMAT;
         long last = journal.lastIndex();
-        return (fresh && last != Journal.BEFORE_FIRST) || views.lastAppliedIndex() > last;
+        return (views.lastAppliedIndex() == Journal.BEFORE_FIRST && last != Journal.BEFORE_FIRST)
+                || views.lastAppliedIndex() > last;
     }
 
     private ScheduledExecutorService startTicker(long tickMillis) {
@@ -257,9 +260,10 @@ public final class LabqScheduler implements AutoCloseable {
         if (ticker != null) {
             ticker.shutdownNow();
         }
-        tailer.stop();
+        stage.stopDeciding();
+        tailer.stop();    // what is journaled now gets folded into the views
         ring.shutdown();
-        executor.close();
+        executor.close(); // forks already decided still happen and are journaled
         try {
             journal.append(EventCodec.typeOf(JournalEvent.SchedulerStopped.class), EventCodec.PAYLOAD_VERSION,
                     clock.millis(), EventCodec.encode(new JournalEvent.SchedulerStopped(ProcessHandle.current().pid())));

@@ -90,11 +90,14 @@ class LabqSchedulerIT {
     void higherImportanceStartsFirstWhenResourcesFree() throws Exception {
         Recorder recorder = new Recorder();
         CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
         try (LabqScheduler labq = scheduler().config(TestConfigs.withCpus(1)).listener(recorder).start()) {
             JobHandle blocker = labq.submit(JobSpec.task("blocker", "default", "ana").build(), (id, attempt) -> {
+                blocking.countDown();
                 gate.await();
                 return 0;
             });
+            assertTrue(blocking.await(30, TimeUnit.SECONDS)); // else "high" may be decided before the blocker
             JobHandle low = labq.submit(JobSpec.task("low", "teaching", "ana").build(), (id, a) -> 0);
             JobHandle high = labq.submit(JobSpec.task("high", "research", "ana").build(), (id, a) -> 0);
             JobHandle urgent = labq.submit(JobSpec.task("urgent", "teaching", "ana").importance(1000).build(), (id, a) -> 0);

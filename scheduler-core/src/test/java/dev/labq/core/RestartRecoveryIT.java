@@ -10,6 +10,7 @@ import dev.labq.core.event.JournalEvent;
 import dev.labq.core.execution.Launch;
 import dev.labq.core.execution.ProcessExecutor;
 import dev.labq.core.state.JobStatus;
+import dev.labq.core.testkit.Await;
 import dev.labq.core.testkit.HandWrittenJournal;
 import dev.labq.core.testkit.JobFutures;
 import dev.labq.core.testkit.Recorder;
@@ -17,8 +18,8 @@ import dev.labq.core.testkit.RecordingExecutor;
 import dev.labq.core.testkit.TestConfigs;
 import dev.labq.core.time.SettableClock;
 import dev.labq.core.view.ViewAudit;
+import dev.labq.store.Views;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -113,10 +114,11 @@ class RestartRecoveryIT {
     @Test
     void restartRecordsADispatchNeverConfirmedAsNodeFailAndNeverStartsIt() throws Exception {
         JobId id;
+        JobFutures firstRun = new JobFutures();
         try (LabqScheduler first = LabqScheduler.builder(root).config(TestConfigs.small()).tickMillis(0)
-                .processExecutor(reports -> new SilentExecutor()).start()) {
+                .listener(firstRun).processExecutor(reports -> new SilentExecutor()).start()) {
             id = first.submit(spec("touch", root.resolve("ran").toString())).id();
-            awaitRunning(first, id);
+            assertEquals(0, firstRun.reached(id, JobState.RUNNING).get(30, TimeUnit.SECONDS).pid());
         } // the scheduler stops between the dispatch and the confirmed start
         try (LabqScheduler labq = scheduler().start()) {
             JobStatus failed = jobs.terminal(id).get(30, TimeUnit.SECONDS);
@@ -141,13 +143,6 @@ class RestartRecoveryIT {
             assertTrue(failed.reason().startsWith("NodeFail"), failed.reason());
             assertEquals(List.of(), started());
         }
-    }
-
-    private static void awaitRunning(LabqScheduler labq, JobId id) {
-        for (int i = 0; i < 100_000 && labq.job(id).state() != JobState.RUNNING; i++) {
-            Thread.onSpinWait();
-        }
-        assertEquals(JobState.RUNNING, labq.job(id).state());
     }
 
     /** An executor whose starts never happen: what a scheduler dying right after a dispatch leaves behind. */
@@ -240,42 +235,28 @@ class RestartRecoveryIT {
         }
     }
 
-    @Disabled("bug: LabqScheduler.needsRebuild (LabqScheduler.java, needsRebuild) only rebuilds views that were just "
-            + "CREATED or WIPED_FOR_FORMAT. Views that exist but are empty (lastAppliedIndex = BEFORE_FIRST) while the "
-            + "journal is not are replayed with effects on, so every Dispatched entry in the journal starts its "
-            + "process again. `labq replay --verify` on a home whose views were deleted (ViewAudit.verify opens them "
-            + "for writing, which creates them empty) is enough to get there.")
     @Test
     void restartAfterVerifyingAHomeWhoseViewsWereDeletedStartsNothingTwice() throws Exception {
         try (LabqScheduler first = scheduler().start()) {
             first.submit(spec("true")).outcome().get(30, TimeUnit.SECONDS);
         }
         deleteRecursively(home().views());
-        ViewAudit.verify(home());
+        LabqException missing = assertThrows(LabqException.class, () -> ViewAudit.verify(home()));
+        assertEquals(LabqException.Kind.VERIFY_FAILED, missing.kind());
+        assertFalse(Views.exist(home().views()), "verifying must not create empty views");
         try (LabqScheduler labq = scheduler().start()) {
             assertEquals(List.of(), started(), "a finished job is never started again");
         }
     }
 
-    @Disabled("bug: a cancel journaled while no scheduler ran (`labq del` of a RUNNING job through LabqClient.direct) "
-            + "is lost for the process the next scheduler re-attaches. DecisionStage.follow calls executor.terminate "
-            + "when it replays the CancelRequested entry, which is before recover() re-attaches the process, so no TERM "
-            + "is sent and no cause is recorded; the first tick after the grace period KILLs it through the killAt entry "
-            + "and the job ends FAILED 'exit code unknown: re-attached after a scheduler restart' (cancelRequested=true) "
-            + "instead of CANCELLED. When the views are rebuilt at that start (effects off) nothing is sent at all and "
-            + "the job runs to its end.")
     @Test
     void cancelJournaledWhileNoSchedulerRanStopsTheReattachedProcess() throws Exception {
         JobId id;
         long pid;
         try (LabqScheduler first = scheduler().start()) {
             id = first.submit(spec("sleep", "30")).id();
-            pid = jobs.reached(id, JobState.RUNNING).thenCompose(r -> CompletableFuture.supplyAsync(() -> {
-                for (int i = 0; i < 100_000 && first.job(id).pid() == 0; i++) {
-                    Thread.onSpinWait();
-                }
-                return first.job(id).pid();
-            })).get(30, TimeUnit.SECONDS);
+            Await.until("job " + id + " to have its pid journaled", Duration.ofSeconds(30), () -> first.job(id).pid() > 0);
+            pid = first.job(id).pid();
         } // the process keeps running while no scheduler serves the home
         ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
         try (LabqClient client = LabqClient.direct(home())) {

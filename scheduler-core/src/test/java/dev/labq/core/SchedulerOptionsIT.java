@@ -14,7 +14,6 @@ import dev.labq.core.testkit.Recorder;
 import dev.labq.core.testkit.TestConfigs;
 import dev.labq.core.domain.JobId;
 import dev.labq.store.Views;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,12 +118,6 @@ class SchedulerOptionsIT {
         }
     }
 
-    @Disabled("bug: DecisionStage.apply catches only RuntimeException around SchedulerListener.jobChanged; an Error "
-            + "(an AssertionError from a JUnit assertion or `assert` in an embedding program's listener) escapes "
-            + "onEvent, so the watchers of that change are never completed (JobHandle.outcome() hangs), the other "
-            + "listeners miss the change and that batch's dispatch is skipped (a job whose Submitted change hits it "
-            + "stays PENDING until some other event arrives). SchedulerListener promises that what a listener throws "
-            + "is logged and does not stop scheduling.")
     @Test
     void listenerThatFailsAnAssertionDoesNotStopScheduling() throws Exception {
         Recorder recorder = new Recorder();

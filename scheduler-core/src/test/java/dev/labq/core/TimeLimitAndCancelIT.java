@@ -178,10 +178,13 @@ class TimeLimitAndCancelIT {
     void pendingJobsSayWhyTheyWait() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         try (LabqScheduler labq = LabqScheduler.builder(home).config(TestConfigs.withCpus(1)).tickMillis(0).start()) {
+            CountDownLatch blocking = new CountDownLatch(1);
             JobHandle blocker = labq.submit(JobSpec.task("blocker", "default", "ana").build(), (id, attempt) -> {
+                blocking.countDown();
                 gate.await();
                 return 0;
             });
+            assertTrue(blocking.await(30, TimeUnit.SECONDS)); // else the more important jobs below would go first
             JobHandle next = labq.submit(JobSpec.process("research", "ana", "true").build());
             JobHandle after = labq.submit(JobSpec.process("research", "ana", "true").afterOk(next.id()).build());
             JobHandle held = labq.submit(JobSpec.process("research", "ana", "true").hold(true).build());

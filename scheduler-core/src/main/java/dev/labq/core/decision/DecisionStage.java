@@ -74,6 +74,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private boolean effects;
     private boolean recovered;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private volatile boolean deciding = true;
 
     public DecisionStage(DecisionCore core, Journal journal, ViewProjection projection, JobExecutor executor,
                          InProcessExecutor tasks, SubmissionValidator validator, Clock clock, long killGraceMillis,
@@ -140,7 +141,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             for (SchedulerListener listener : listeners) {
                 try {
                     listener.jobChanged(change);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // listeners are the embedder's code: never let them stall scheduling
                     LOG.warn("listener {} failed on job {}: {}", listener, change.after().id(), e.toString());
                 }
             }
@@ -309,6 +310,10 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             }
             if (job.pid() > 0 && executor.reattach(job.id(), job.attempt(), job.pid(), job.pidStartMillis())) {
                 LOG.info("job {} attempt {} re-attached to pid {}", job.id(), job.attempt(), job.pid());
+                if (job.cancelRequested()) { // cancelled while no scheduler ran: its TERM had no process to reach
+                    executor.terminate(job.id(), job.attempt(), JobExecutor.EndCause.CANCELLED);
+                    killAt.put(job.id().value(), clock.millis() + killGraceMillis);
+                }
                 continue;
             }
             String reason = job.pid() > 0
@@ -323,7 +328,15 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         caughtUp.complete(null);
     }
 
+    /** No new decisions from now on (the scheduler is closing); entries already journaled still apply. */
+    public void stopDeciding() {
+        deciding = false;
+    }
+
     private void dispatch() {
+        if (!deciding) {
+            return;
+        }
         for (Dispatched decision : core.decide()) {
             append(decision);
         }

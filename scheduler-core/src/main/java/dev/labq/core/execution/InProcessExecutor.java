@@ -67,7 +67,7 @@ public final class InProcessExecutor implements JobExecutor {
         } catch (InterruptedException e) {
             exitCode = -1;
             detail = "interrupted";
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // whatever the task throws, its attempt must end and free its resources
             exitCode = 1;
             detail = e.getClass().getSimpleName() + ": " + e.getMessage();
         }

@@ -118,8 +118,7 @@ public final class ProcessExecutor implements JobExecutor {
                 slot.cause = cause;
             }
             if (slot.handle != null) {
-                slot.handle.descendants().forEach(ProcessHandle::destroy);
-                slot.handle.destroy();
+                signal(slot.handle, false);
             }
         }
     }
@@ -132,9 +131,24 @@ public final class ProcessExecutor implements JobExecutor {
         }
         synchronized (slot) {
             if (slot.handle != null) {
-                slot.handle.descendants().forEach(ProcessHandle::destroyForcibly);
-                slot.handle.destroyForcibly();
+                signal(slot.handle, true);
             }
+        }
+    }
+
+    /**
+     * Signals the job's process, then its descendants as they were before: the job first, so a shell cannot
+     * see its child die and run the rest of its script; the snapshot first, because descendants of a dead
+     * process are reparented and can no longer be found.
+     */
+    private static void signal(ProcessHandle job, boolean kill) {
+        java.util.List<ProcessHandle> descendants = job.descendants().toList();
+        if (kill) {
+            job.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        } else {
+            job.destroy();
+            descendants.forEach(ProcessHandle::destroy);
         }
     }
 

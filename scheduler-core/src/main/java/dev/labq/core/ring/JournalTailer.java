@@ -28,6 +28,8 @@ public final class JournalTailer implements Runnable {
     private final Consumer<Throwable> onFailure;
     private final Thread thread;
     private volatile boolean stopping;
+    /** Entries up to this index are still published after {@link #stop()}: what was journaled before it. */
+    private volatile long drainUntil = Long.MAX_VALUE;
 
     public JournalTailer(Journal journal, long afterIndex, Ring ring, Consumer<Throwable> onFailure) {
         this.journal = journal;
@@ -47,12 +49,18 @@ public final class JournalTailer implements Runnable {
         boolean caughtUp = false;
         int idle = 0;
         try (JournalReader reader = journal.reader(afterIndex)) {
-            while (!stopping) {
+            while (true) {
                 JournalEntry entry = reader.next();
                 if (entry != null) {
                     ring.publish(entry);
                     idle = 0;
+                    if (stopping && entry.index() >= drainUntil) {
+                        return;
+                    }
                     continue;
+                }
+                if (stopping) {
+                    return;
                 }
                 if (!caughtUp) {
                     ring.publish(RingEvent.Kind.CAUGHT_UP);
@@ -66,8 +74,9 @@ public final class JournalTailer implements Runnable {
         }
     }
 
-    /** Stops tailing and waits for the thread to end. */
+    /** Publishes what the journal holds now, then stops tailing; waits for the thread to end. */
     public void stop() {
+        drainUntil = journal.lastIndex();
         stopping = true;
         LockSupport.unpark(thread);
         try {

@@ -53,7 +53,8 @@ public final class CommandFrames {
     public static RemoteInvocation readInvocation(DataInputStream in) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
-            throw new IOException("client speaks version " + version + ", this scheduler " + VERSION + "; use the same labq build");
+            throw new VersionMismatch("this client speaks protocol version " + version + " and the scheduler "
+                    + VERSION + "; run the same labq build on both sides");
         }
         int argc = in.readInt();
         List<String> args = new ArrayList<>(argc);
@@ -94,6 +95,13 @@ public final class CommandFrames {
                 }
             }
         };
+    }
+
+    /** The client speaks another version of this format; the scheduler answers it with an error it can print. */
+    public static final class VersionMismatch extends IOException {
+        VersionMismatch(String message) {
+            super(message);
+        }
     }
 
     public static void writeExit(DataOutputStream out, int code) throws IOException {

@@ -81,7 +81,14 @@ public final class SocketServer implements AutoCloseable {
             if (in.readUnsignedByte() != CommandFrames.MAGIC_0 || in.readUnsignedByte() != CommandFrames.MAGIC_1) {
                 return; // not a labq client
             }
-            RemoteInvocation invocation = CommandFrames.readInvocation(in);
+            RemoteInvocation invocation;
+            try {
+                invocation = CommandFrames.readInvocation(in);
+            } catch (CommandFrames.VersionMismatch e) {
+                CommandFrames.frames(out, CommandFrames.ERR).write(("labq: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+                CommandFrames.writeExit(out, 2);
+                return;
+            }
             PrintStream stdout = new PrintStream(CommandFrames.frames(out, CommandFrames.OUT), false, StandardCharsets.UTF_8);
             PrintStream stderr = new PrintStream(CommandFrames.frames(out, CommandFrames.ERR), false, StandardCharsets.UTF_8);
             int code;

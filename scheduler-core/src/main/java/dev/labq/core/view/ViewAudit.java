@@ -38,6 +38,10 @@ public final class ViewAudit {
      */
     public static Report verify(LabqHome home) {
         requireJournal(home);
+        if (!Views.exist(home.views())) {
+            throw new LabqException(LabqException.Kind.VERIFY_FAILED, "views=" + home.views()
+                    + " are missing; `labq serve` or `labq replay --rebuild` builds them from the journal");
+        }
         Optional<ExclusiveFileLock> lock = ExclusiveFileLock.tryAcquire(home.lock());
         try (Views views = lock.isPresent() ? Views.openForWriter(home.views(), 0) : Views.openForReader(home.views());
              Journal journal = Journal.openReadOnly(home.journal())) {

@@ -6,7 +6,6 @@ import dev.labq.core.domain.JobSpec;
 import dev.labq.core.testkit.ExecutionRecorder;
 import dev.labq.core.testkit.ExecutionRecorder.Exit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -178,9 +177,6 @@ class InProcessExecutorTest {
         assertFalse(executor.reattach(JobId.of(1), 1, ProcessHandle.current().pid(), 0));
     }
 
-    @Disabled("bug: InProcessExecutor.run catches Exception only; an Error thrown by a task (AssertionError, "
-            + "StackOverflowError, NoClassDefFoundError...) escapes, so exited() is never reported and the job stays "
-            + "RUNNING forever holding its resources (JobExecutor promises exactly one exited per started attempt)")
     @Test
     void taskThatThrowsAnErrorStillEndsFailed() throws Exception {
         executor.register(JobId.of(1), (id, attempt) -> {

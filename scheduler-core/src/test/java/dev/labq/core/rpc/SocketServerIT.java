@@ -17,7 +17,6 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -166,7 +165,7 @@ class SocketServerIT {
     }
 
     @Test
-    void clientOfAnotherVersionIsDisconnectedWithoutRunningAnything() throws Exception {
+    void clientOfAnotherVersionIsToldSoAndNothingRuns() throws Exception {
         CompletableFuture<RemoteInvocation> received = new CompletableFuture<>();
         try (LabqScheduler labq = serving(s -> (inv, out, err) -> {
             received.complete(inv);
@@ -179,8 +178,9 @@ class SocketServerIT {
                 wire[2] = (byte) (CommandFrames.VERSION + 1);
                 channel.write(ByteBuffer.wrap(wire));
                 DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
-                assertThrows(EOFException.class, () -> CommandFrames.relay(in, new ByteArrayOutputStream(),
-                        new ByteArrayOutputStream()), "no exit code: the client must not take silence for success");
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                assertEquals(2, CommandFrames.relay(in, new ByteArrayOutputStream(), err), "a usage error, not success");
+                assertTrue(err.toString().contains("protocol version " + (CommandFrames.VERSION + 1)), err::toString);
             }
             assertFalse(received.isDone(), "a command of another version is never run");
             assertEquals(0, call(labq.home().socket(), invocation("stat")).exitCode());
