@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * How long one scheduling decision takes with N jobs waiting, for labq's {@link DecisionCore} and for the
- * {@link NaiveDecision} baseline (copy and sort all pending jobs on every decision), measured in the same run
+ * {@link SortEveryDecisionQueue} baseline (copy and sort all pending jobs on every decision), measured in the same run
  * on the same decisions.
  *
  * <pre>
@@ -82,7 +82,7 @@ public final class DecisionLatencyBench implements Harness {
             rows.add(new Row(n, labq.latency, baseline.latency));
         }
         out.println();
-        out.println("baseline = NaiveDecision: copy all pending jobs, sort with the same policy comparator, take from");
+        out.println("baseline = SortEveryDecisionQueue: copy all pending jobs, sort with the same policy comparator, take from");
         out.println("  the top; it decided on every k-th decision of the same window, and chose what labq chose (checked).");
         out.println("starts/d = jobs started per decision; idle = decisions where the head of the queue did not fit.");
         out.println();
@@ -108,11 +108,17 @@ public final class DecisionLatencyBench implements Harness {
     }
 
     private static SteadyState steadyState(int n, long seed) {
-        DecisionCore core = new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE),
-                new ImportanceDeadlineAgePolicy(JobMix.CONFIG));
-        NaiveDecision naive = new NaiveDecision(new JobTable(), new ResourcePool(JobMix.MACHINE),
-                new ImportanceDeadlineAgePolicy(JobMix.CONFIG));
-        return new SteadyState(Decider.of(core), naive, n, seed);
+        return new SteadyState(labq(), baseline(), n, seed);
+    }
+
+    static DecisionCore labq() {
+        return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), new ImportanceDeadlineAgePolicy(JobMix.CONFIG));
+    }
+
+    static DecisionCore baseline() {
+        ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(JobMix.CONFIG);
+        return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), policy,
+                new SortEveryDecisionQueue(policy.order()));
     }
 
     /** k: the baseline decides once per N/500 decisions, but at least {@code floor} times in the window. */

@@ -1,5 +1,6 @@
 package dev.labq.bench;
 
+import dev.labq.core.decision.DecisionCore;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.JournalEvent.Dispatched;
@@ -29,8 +30,8 @@ import java.util.SplittableRandom;
 final class SteadyState {
     private static final long STEP_MILLIS = 1_000;
 
-    private final Decider labq;
-    private final Decider baseline;
+    private final DecisionCore labq;
+    private final DecisionCore baseline;
     private final int pending;
     private final JobMix mix;
     private final SplittableRandom finishing;
@@ -42,7 +43,7 @@ final class SteadyState {
     private long baselineNanos;
 
     /** Submits {@code pending} jobs and dispatches until the machine is full with {@code pending} still waiting. */
-    SteadyState(Decider labq, Decider baseline, int pending, long seed) {
+    SteadyState(DecisionCore labq, DecisionCore baseline, int pending, long seed) {
         this.labq = labq;
         this.baseline = baseline;
         this.pending = pending;

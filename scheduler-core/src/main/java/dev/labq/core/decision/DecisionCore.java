@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The scheduling state and the decision, without I/O: the job table (the fold), the ready index ordered by
@@ -32,16 +31,21 @@ public final class DecisionCore {
     private final JobTable table;
     private final ResourcePool pool;
     private final PriorityPolicy policy;
-    private final TreeSet<JobStatus> ready;
+    private final ReadyQueue ready;
     private final Map<Long, JobStatus> readyById = new HashMap<>();
     private final Map<Long, Allocation> inFlight = new HashMap<>();
     private JobId blockedHead;
 
     public DecisionCore(JobTable table, ResourcePool pool, PriorityPolicy policy) {
+        this(table, pool, policy, ReadyQueue.ordered(policy.order()));
+    }
+
+    /** With another ready queue: the benchmarks' baselines differ from labq only there. */
+    public DecisionCore(JobTable table, ResourcePool pool, PriorityPolicy policy, ReadyQueue ready) {
         this.table = table;
         this.pool = pool;
         this.policy = policy;
-        this.ready = new TreeSet<>(policy.order());
+        this.ready = ready;
         for (JobStatus job : table.all()) {
             if (job.state() == JobState.RUNNING && job.allocation() != null) {
                 pool.reserve(job.allocation());
@@ -102,8 +106,7 @@ public final class DecisionCore {
     public List<Dispatched> decide() {
         List<Dispatched> decisions = new ArrayList<>(2);
         blockedHead = null;
-        while (!ready.isEmpty()) {
-            JobStatus head = ready.first();
+        for (JobStatus head = ready.first(); head != null; head = ready.first()) {
             Allocation allocation = pool.tryReserve(head.spec().resources());
             if (allocation == null) {
                 blockedHead = head.id();
