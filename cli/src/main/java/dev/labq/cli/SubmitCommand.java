@@ -1,7 +1,6 @@
 package dev.labq.cli;
 
 import dev.labq.core.client.LabqClient;
-import dev.labq.core.config.LabqConfig;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
@@ -44,7 +43,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-J", "--job-name", "--name"}, paramLabel = "NAME", description = "job name (default: the program's name)")
     String name;
 
-    @Option(names = {"-A", "--project", "--account"}, paramLabel = "PROJECT", description = "project charged; one of labq.yaml's projects")
+    @Option(names = {"-A", "--project", "--account"}, paramLabel = "PROJECT",
+            description = "project charged; one of labq.yaml's projects (default: its scheduler.defaultProject)")
     String project;
 
     @Option(names = {"-c", "--cpus", "--cpus-per-task"}, paramLabel = "N", description = "CPUs (default 1)")
@@ -187,10 +187,7 @@ final class SubmitCommand implements Callable<Integer> {
     private JobSpec toSpec(SubmitCommand script) {
         SubmitCommand d = script != null ? script : new SubmitCommand();
         List<String> argv = argv();
-        String projectName = project != null ? project : d.project;
-        if (projectName == null) {
-            projectName = LabqConfig.load(common.home().root()).scheduler().defaultProject();
-        }
+        String projectName = project != null ? project : d.project; // null: the home's default, set on acceptance
         Map<String, String> environment = new LinkedHashMap<>();
         String path = common.invocation().env().get("PATH");
         if (path != null) {

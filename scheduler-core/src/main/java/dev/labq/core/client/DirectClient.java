@@ -47,10 +47,10 @@ final class DirectClient implements LabqClient {
     public JobId submit(JobSpec spec) {
         LabqConfig config = LabqConfig.load(home.root());
         JobTable table = JobsReader.fold(home);
-        new SubmissionValidator(config, MachineInventory.of(config.machine())).validate(spec, table::contains);
+        JobSpec accepted = new SubmissionValidator(config, MachineInventory.of(config.machine())).accept(spec, table::contains);
         Journal.Numbered numbered = writable().appendNumbered(EventCodec.typeOf(JournalEvent.Submitted.class),
                 EventCodec.PAYLOAD_VERSION, clock.millis(),
-                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), spec)));
+                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), accepted)));
         return JobId.of(numbered.number());
     }
 

@@ -21,6 +21,9 @@ import java.util.Map;
 public record LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler) {
     public static final String FILE_NAME = "labq.yaml";
     private static final String DEFAULT_RESOURCE = "/dev/labq/config/labq.yaml";
+    /** Thread-safe once configured; building one costs more than reading a file with it. */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     public LabqConfig {
         if (machine == null) {
@@ -113,10 +116,8 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
     }
 
     static LabqConfig parse(InputStream in, String source) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         try {
-            return yaml.readValue(in, LabqConfig.class);
+            return YAML.readValue(in, LabqConfig.class);
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof InvalidInputException invalid) {
                 throw invalid;

@@ -6,6 +6,7 @@ import dev.labq.core.SchedulerListener;
 import dev.labq.core.domain.AllowedTransitions;
 import dev.labq.core.domain.IllegalJobStateChangeException;
 import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.EventCodec;
@@ -203,10 +204,10 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     }
 
     private void submit(Command.Submit s) {
-        validator.validate(s.spec(), this::exists);
+        JobSpec spec = validator.accept(s.spec(), this::exists);
         Journal.Numbered numbered = journal.appendNumbered(EventCodec.typeOf(JournalEvent.Submitted.class),
                 EventCodec.PAYLOAD_VERSION, clock.millis(),
-                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), s.spec())));
+                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), spec)));
         appendedUpTo = numbered.index();
         JobId id = JobId.of(numbered.number());
         acceptedNotApplied.add(id.value());

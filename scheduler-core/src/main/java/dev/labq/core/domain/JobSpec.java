@@ -16,7 +16,8 @@ import java.util.Map;
  * @param shell         run {@code argv} joined by spaces through {@code /bin/sh -c}
  * @param env           extra environment variables
  * @param workdir       working directory; {@code null} means the submitter's
- * @param project       the project charged; must be configured
+ * @param project       the project charged; must be configured; {@code null} until accepted means the
+ *                      home's default project
  * @param user          the user charged
  * @param importance    overrides the project's importance when set (higher runs first)
  * @param deadlineMillis epoch millis by which the job should finish, or {@code null}
@@ -43,8 +44,8 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         if (name == null || name.isBlank()) {
             name = argv.isEmpty() ? "task" : baseName(argv.get(0));
         }
-        if (project == null || project.isBlank()) {
-            throw new InvalidInputException("project", project, "name a project with -A/--project");
+        if (project != null && project.isBlank()) {
+            throw new InvalidInputException("project", "''", "name a project with -A/--project, or leave it out for the default");
         }
         if (user == null || user.isBlank()) {
             throw new InvalidInputException("user", user, "set the user name");
@@ -60,6 +61,12 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 throw new InvalidInputException("env", key, "environment names are non-empty and contain no '='");
             }
         }
+    }
+
+    /** The same spec charged to {@code newProject}. */
+    public JobSpec inProject(String newProject) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
+                deadlineMillis, timeLimitSeconds, afterOk, hold);
     }
 
     /** A builder for the common case: a process with argv, in a project, as a user. */

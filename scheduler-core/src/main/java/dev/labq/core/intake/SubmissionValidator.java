@@ -23,7 +23,17 @@ public final class SubmissionValidator {
         this.inventory = inventory;
     }
 
-    public void validate(JobSpec spec, Predicate<JobId> jobExists) {
+    /**
+     * The spec as it will be journaled (a missing project becomes the configured default), once it has
+     * passed every check; throws the first failed check.
+     */
+    public JobSpec accept(JobSpec submitted, Predicate<JobId> jobExists) {
+        JobSpec spec = submitted.project() == null ? submitted.inProject(config.scheduler().defaultProject()) : submitted;
+        validate(spec, jobExists);
+        return spec;
+    }
+
+    private void validate(JobSpec spec, Predicate<JobId> jobExists) {
         if (!config.projects().containsKey(spec.project())) {
             throw new InvalidInputException("project", spec.project(),
                     "use one of the configured projects " + config.projects().keySet().stream().sorted().toList()

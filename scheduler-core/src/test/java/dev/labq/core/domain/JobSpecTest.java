@@ -113,10 +113,16 @@ class JobSpecTest {
     }
 
     @ParameterizedTest
-    @NullAndEmptySource
-    @ValueSource(strings = {" "})
-    void rejectsMissingProjectNamingTheField(String project) {
-        assertRejected("invalid project=" + project + ": ", JobSpec.process(project, "ada", "true"));
+    @ValueSource(strings = {"", " "})
+    void rejectsBlankProjectNamingTheField(String project) {
+        assertRejected("invalid project='': ", JobSpec.process(project, "ada", "true"));
+    }
+
+    @Test
+    void projectLeftOutWaitsForTheHomesDefault() {
+        JobSpec spec = JobSpec.process(null, "ada", "true").build();
+        assertNull(spec.project());
+        assertEquals("research", spec.inProject("research").project());
     }
 
     @ParameterizedTest

@@ -38,15 +38,21 @@ class SubmissionValidatorTest {
     }
 
     private InvalidInputException rejected(JobSpec spec) {
-        return assertThrows(InvalidInputException.class, () -> validator.validate(spec, KNOWN));
+        return assertThrows(InvalidInputException.class, () -> validator.accept(spec, KNOWN));
     }
 
     @Test
     void acceptsWhatTheMachineAndTheJobsCanGive() {
-        assertDoesNotThrow(() -> validator.validate(
+        assertDoesNotThrow(() -> validator.accept(
                 JobSpec.process("thesis", "ada", "train").resources(new Resources(8, 16_384, 2, "t4"))
                         .afterOk(JobId.of(1), JobId.of(2)).build(), KNOWN));
-        assertDoesNotThrow(() -> validator.validate(asking(new Resources(1, 1, 3, null)), KNOWN));
+        assertDoesNotThrow(() -> validator.accept(asking(new Resources(1, 1, 3, null)), KNOWN));
+    }
+
+    @Test
+    void projectLeftOutBecomesTheConfiguredDefault() {
+        JobSpec accepted = validator.accept(JobSpec.process(null, "ada", "train").build(), KNOWN);
+        assertEquals(CONFIG.scheduler().defaultProject(), accepted.project());
     }
 
     @Test
@@ -88,7 +94,7 @@ class SubmissionValidatorTest {
 
     @Test
     void rejectsUnknownDependencyNamingTheJob() {
-        UnknownJobException e = assertThrows(UnknownJobException.class, () -> validator.validate(
+        UnknownJobException e = assertThrows(UnknownJobException.class, () -> validator.accept(
                 JobSpec.process("research", "ada", "train").afterOk(JobId.of(1), JobId.of(7)).build(), KNOWN));
         assertEquals("invalid dependency afterok=7: no such job in this home; list jobs with `labq stat`",
                 e.getMessage());
