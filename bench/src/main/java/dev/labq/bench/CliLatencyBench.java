@@ -26,12 +26,12 @@ import java.util.concurrent.TimeUnit;
  * baseline the same commands with no scheduler (each opens the journal and views itself).
  *
  * <pre>
- *   home: N jobs journaled (all but 100 completed)
+ *   home: N jobs journaled (all but 100 completed; those 100 held)
  *   labq:      ./labq CMD  ──socket──▶  serve (warm JVM, state in memory)
  *   baseline:  ./labq CMD  ──opens Chronicle journal + views itself
  * </pre>
  *
- * <p>Each command runs 5 times untimed against the scheduler first: it is a long-lived process, and its
+ * <p>Each command runs 20 times untimed against the scheduler first: it is a long-lived process, and its
  * JIT warms up on the first commands. Arguments: {@code --jobs 10000 --runs 15}. Needs the CLI jar; the
  * launcher builds it when stale.
  */
@@ -51,7 +51,7 @@ public final class CliLatencyBench implements Harness {
     public int run(List<String> args, boolean quick, PrintStream out) {
         int jobs = quick ? 1_000 : 10_000;
         int runs = quick ? 3 : 15;
-        int warmup = quick ? 1 : 5;
+        int warmup = quick ? 1 : 20;
         for (int i = 0; i < args.size(); i += 2) {
             if (i + 1 >= args.size()) {
                 throw new UsageException("missing value for " + args.get(i), "usage: cli-latency [--jobs N] [--runs R]");
@@ -109,14 +109,15 @@ public final class CliLatencyBench implements Harness {
         }
     }
 
-    /** Journals N jobs as a real run would have: submitted, dispatched, started, finished (100 left pending). */
+    /** Journals N jobs as a real run would have: submitted, dispatched, started, finished (100 left held). */
     private static long journal(LabqHome home, int jobs) {
         long now = System.currentTimeMillis() - jobs * 1_000L;
         try (Journal journal = Journal.open(home.journal(), home.jobIds())) {
             for (int i = 1; i <= jobs; i++) {
                 JobId id = JobId.of(i);
+                // the last 100 wait held: nothing may run during the timing, or process starts would be timed too
                 JobSpec spec = JobSpec.process(i % 3 == 0 ? "research" : "teaching", "user" + i % 7, "python", "train.py",
-                        "--seed", Integer.toString(i)).build();
+                        "--seed", Integer.toString(i)).hold(i > jobs - 100).build();
                 long t = now + i * 1_000L;
                 journal.appendNumbered(type(JournalEvent.Submitted.class), EventCodec.PAYLOAD_VERSION, t,
                         n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), spec)));
