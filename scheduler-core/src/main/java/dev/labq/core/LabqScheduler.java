@@ -103,6 +103,7 @@ public final class LabqScheduler implements AutoCloseable {
             listeners.addAll(b.listeners);
             this.stage = new DecisionStage(core, journal, new ViewProjection(views), executor, tasks,
                     new SubmissionValidator(config, inventory), clock, config.scheduler().killGraceSeconds() * 1000L,
+                    config.scheduler().maxAttempts(),
                     listeners, views.lastAppliedIndex(), rebuilding);
             this.ring = new Ring(stage, new LoggingExceptionHandler());
             this.tailer = new JournalTailer(journal, views.lastAppliedIndex(), ring,

@@ -7,6 +7,11 @@ import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.Resources;
 import dev.labq.core.event.JournalEvent;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.event.EventCodec;
+import dev.labq.store.Journal;
+import dev.labq.store.JournalEntry;
+import dev.labq.store.JournalReader;
 import dev.labq.core.execution.Launch;
 import dev.labq.core.execution.ProcessExecutor;
 import dev.labq.core.state.JobStatus;
@@ -94,17 +99,40 @@ class RestartRecoveryIT {
         }
     }
 
+    /** The attempts the recording executor started for {@code id}, in order. */
+    private List<Integer> attemptsStarted(JobId id) {
+        return starts.launches().stream().filter(l -> l.job().equals(id)).map(Launch::attempt).toList();
+    }
+
     @Test
-    void restartRecordsVanishedProcessAsNodeFailAndNeverRestartsIt() throws Exception {
+    void restartRequeuesAnAttemptWhoseProcessVanishedAndRunsTheNextOneOnce() throws Exception {
         JobId id = HandWrittenJournal.submit(home(), spec("true"));
         long pid = deadPid();
         HandWrittenJournal.append(home(), new JournalEvent.Dispatched(id, 1, ONE_CPU),
                 new JournalEvent.Started(id, 1, pid, 1_700_000_000_000L));
         try (LabqScheduler labq = scheduler().start()) {
+            JobStatus done = jobs.terminal(id).get(30, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, done.state());
+            assertEquals(2, done.attempt(), "the lost attempt counts");
+            assertEquals(List.of(2), attemptsStarted(id), "attempt 1 is never started again");
+            assertTrue(requeueReasons().contains("NodeFail: process " + pid + " was gone when the scheduler restarted"),
+                    requeueReasons().toString());
+        }
+    }
+
+    @Test
+    void lostAttemptWithNoAttemptsLeftEndsFailedWithoutAnExitCode() throws Exception {
+        JobId id = HandWrittenJournal.submit(home(), spec("true"));
+        long pid = deadPid();
+        HandWrittenJournal.append(home(), new JournalEvent.Dispatched(id, 1, ONE_CPU),
+                new JournalEvent.Started(id, 1, pid, 1_700_000_000_000L));
+        LabqConfig once = new LabqConfig(TestConfigs.small().machine(), TestConfigs.small().projects(),
+                new LabqConfig.Settings(0, 2, "default", 1));
+        try (LabqScheduler labq = scheduler().config(once).start()) {
             JobStatus failed = jobs.terminal(id).get(30, TimeUnit.SECONDS);
             assertEquals(JobState.FAILED, failed.state());
-            assertEquals("NodeFail: process " + pid + " was gone when the scheduler restarted", failed.reason());
-            assertEquals(1, failed.attempt());
+            assertEquals("NodeFail: process " + pid + " was gone when the scheduler restarted; no attempts left (1)",
+                    failed.reason());
             assertNull(failed.exitCode(), "no exit code is made up");
             assertEquals(List.of(), started());
             assertNull(labq.job(id).allocation(), "its resources are free again");
@@ -112,7 +140,7 @@ class RestartRecoveryIT {
     }
 
     @Test
-    void restartRecordsADispatchNeverConfirmedAsNodeFailAndNeverStartsIt() throws Exception {
+    void restartRequeuesADispatchNeverConfirmedWhoseProcessNeverRan() throws Exception {
         JobId id;
         JobFutures firstRun = new JobFutures();
         try (LabqScheduler first = LabqScheduler.builder(root).config(TestConfigs.small()).tickMillis(0)
@@ -121,28 +149,94 @@ class RestartRecoveryIT {
             assertEquals(0, firstRun.reached(id, JobState.RUNNING).get(30, TimeUnit.SECONDS).pid());
         } // the scheduler stops between the dispatch and the confirmed start
         try (LabqScheduler labq = scheduler().start()) {
-            JobStatus failed = jobs.terminal(id).get(30, TimeUnit.SECONDS);
-            assertEquals(JobState.FAILED, failed.state());
-            assertTrue(failed.reason().startsWith("NodeFail: the scheduler stopped before the start was confirmed"),
-                    failed.reason());
-            assertEquals(List.of(), started());
-            assertFalse(Files.exists(root.resolve("ran")));
-            JobHandle next = labq.submit(spec("true"));
-            assertEquals(JobState.COMPLETED, next.outcome().get(30, TimeUnit.SECONDS).state(), "scheduling goes on");
-            assertEquals(List.of(next.id()), started());
+            JobStatus done = jobs.terminal(id).get(30, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, done.state());
+            assertEquals(List.of(2), attemptsStarted(id), "attempt 1 never ran and is not started now either");
+            assertTrue(requeueReasons().stream().anyMatch(r -> r.startsWith(
+                    "NodeFail: the scheduler stopped before the start was confirmed")), requeueReasons().toString());
+            assertTrue(Files.exists(root.resolve("ran")));
         }
     }
 
     @Test
-    void restartRecordsAJournaledButNeverConfirmedDispatchAsNodeFail() throws Exception {
+    void restartRequeuesAJournaledButNeverConfirmedDispatch() throws Exception {
         JobId id = HandWrittenJournal.submit(home(), spec("true"));
         HandWrittenJournal.append(home(), new JournalEvent.Dispatched(id, 1, ONE_CPU));
         try (LabqScheduler labq = scheduler().start()) {
+            JobStatus done = jobs.terminal(id).get(30, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, done.state());
+            assertEquals(List.of(2), attemptsStarted(id));
+        }
+    }
+
+    @Test
+    void attemptThatEndedWhileNoSchedulerRanIsRecordedWithItsExitCode() throws Exception {
+        JobId id = HandWrittenJournal.submit(home(), spec("true"));
+        long pid = deadPid();
+        HandWrittenJournal.append(home(), new JournalEvent.Dispatched(id, 1, ONE_CPU),
+                new JournalEvent.Started(id, 1, pid, 1_700_000_000_000L));
+        Files.createDirectories(home().logs());
+        Files.writeString(ProcessExecutor.exitFileOf(home().logs(), id, 1), "3\n"); // what the job's wrapper wrote
+        try (LabqScheduler labq = scheduler().start()) {
             JobStatus failed = jobs.terminal(id).get(30, TimeUnit.SECONDS);
             assertEquals(JobState.FAILED, failed.state());
-            assertTrue(failed.reason().startsWith("NodeFail"), failed.reason());
+            assertEquals(3, failed.exitCode());
+            assertEquals("exit code 3; ended while no scheduler ran", failed.reason());
             assertEquals(List.of(), started());
         }
+    }
+
+    @Test
+    void jobThatOutlivesItsSchedulerIsReattachedAndItsRealExitCodeRecorded() throws Exception {
+        Path go = root.resolve("go");
+        JobId id;
+        try (LabqScheduler first = scheduler().start()) {
+            id = first.submit(spec("sh", "-c", "while [ ! -e " + go + " ]; do sleep 0.05; done; exit 7")).id();
+            Await.until("job " + id + " to have its pid journaled", Duration.ofSeconds(30), () -> first.job(id).pid() > 0);
+        } // the scheduler stops; the job goes on
+        try (LabqScheduler labq = scheduler().start()) {
+            assertEquals(JobState.RUNNING, labq.job(id).state(), "re-attached, not failed");
+            Files.createFile(go);
+            JobStatus ended = jobs.terminal(id).get(30, TimeUnit.SECONDS);
+            assertEquals(JobState.FAILED, ended.state());
+            assertEquals(7, ended.exitCode(), "the job's own exit code, read from its exit file");
+            assertEquals(List.of(), started(), "never started a second time");
+        }
+    }
+
+    @Test
+    void unconfirmedStartWhoseProcessRunsIsFoundByItsEnvironmentAndReattached() throws Exception {
+        JobId id = HandWrittenJournal.submit(home(), spec("true"));
+        HandWrittenJournal.append(home(), new JournalEvent.Dispatched(id, 1, ONE_CPU)); // crashed before Started
+        Path go = root.resolve("go");
+        ProcessBuilder orphan = new ProcessBuilder("sh", "-c", "while [ ! -e " + go + " ]; do sleep 0.05; done");
+        orphan.environment().put("LABQ_JOB_ID", id.toString());
+        orphan.environment().put("LABQ_ATTEMPT", "1");
+        Process process = orphan.start();
+        try (LabqScheduler labq = scheduler().start()) {
+            Await.until("the start to be confirmed", Duration.ofSeconds(30), () -> labq.job(id).pid() == process.pid());
+            assertEquals(JobState.RUNNING, labq.job(id).state());
+            Files.createFile(go);
+            JobStatus ended = jobs.terminal(id).get(30, TimeUnit.SECONDS);
+            assertEquals(1, ended.attempt());
+            assertEquals(List.of(), started(), "the running attempt is adopted, not started again");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The reasons of every Requeued entry in the journal. */
+    private List<String> requeueReasons() {
+        List<String> reasons = new ArrayList<>();
+        try (Journal journal = Journal.openReadOnly(home().journal());
+             JournalReader reader = journal.reader(Journal.BEFORE_FIRST)) {
+            for (JournalEntry e = reader.next(); e != null; e = reader.next()) {
+                if (EventCodec.decode(e) instanceof JournalEvent.Requeued r) {
+                    reasons.add(r.reason());
+                }
+            }
+        }
+        return reasons;
     }
 
     /** An executor whose starts never happen: what a scheduler dying right after a dispatch leaves behind. */

@@ -33,7 +33,7 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
             throw new InvalidInputException("projects", projects, "configure at least one project in " + FILE_NAME);
         }
         projects = Map.copyOf(projects);
-        scheduler = scheduler == null ? new Settings(null, null, null) : scheduler;
+        scheduler = scheduler == null ? new Settings(null, null, null, null) : scheduler;
         if (!projects.containsKey(scheduler.defaultProject())) {
             throw new InvalidInputException("scheduler.defaultProject", scheduler.defaultProject(),
                     "name one of the configured projects " + projects.keySet());
@@ -75,9 +75,22 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
         }
     }
 
-    /** Scheduler settings. */
-    public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject) {
+    /**
+     * Scheduler settings.
+     *
+     * @param maxAttempts how many times a job may be started when the machine (its "node") fails under it,
+     *                    the first start included
+     */
+    public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts) {
+        public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject) {
+            this(killGraceSeconds, inProcessThreads, defaultProject, null);
+        }
+
         public Settings {
+            maxAttempts = maxAttempts == null ? 3 : maxAttempts;
+            if (maxAttempts < 1) {
+                throw new InvalidInputException("scheduler.maxAttempts", maxAttempts, "use 1 or more (1: never requeue)");
+            }
             killGraceSeconds = killGraceSeconds == null ? 10 : killGraceSeconds;
             inProcessThreads = inProcessThreads == null ? 4 : inProcessThreads;
             defaultProject = defaultProject == null ? "default" : defaultProject;

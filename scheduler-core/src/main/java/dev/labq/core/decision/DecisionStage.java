@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,6 +62,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private final SubmissionValidator validator;
     private final Clock clock;
     private final long killGraceMillis;
+    private final int maxAttempts;
     private final List<SchedulerListener> listeners;
 
     private final Map<Long, JobStatus> running = new HashMap<>();
@@ -79,7 +81,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
 
     public DecisionStage(DecisionCore core, Journal journal, ViewProjection projection, JobExecutor executor,
                          InProcessExecutor tasks, SubmissionValidator validator, Clock clock, long killGraceMillis,
-                         List<SchedulerListener> listeners, long lastApplied, boolean rebuilding) {
+                         int maxAttempts, List<SchedulerListener> listeners, long lastApplied, boolean rebuilding) {
         this.core = core;
         this.journal = journal;
         this.projection = projection;
@@ -88,6 +90,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         this.validator = validator;
         this.clock = clock;
         this.killGraceMillis = killGraceMillis;
+        this.maxAttempts = maxAttempts;
         this.listeners = listeners;
         this.lastApplied = lastApplied;
         this.effects = !rebuilding;
@@ -309,18 +312,15 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             if (launchedHere.contains(attemptKey(job))) {
                 continue;
             }
-            if (job.pid() > 0 && executor.reattach(job.id(), job.attempt(), job.pid(), job.pidStartMillis())) {
-                LOG.info("job {} attempt {} re-attached to pid {}", job.id(), job.attempt(), job.pid());
+            if (executor.reattach(job.id(), job.attempt(), job.pid(), job.pidStartMillis())) {
+                LOG.info("job {} attempt {} re-attached", job.id(), job.attempt());
                 if (job.cancelRequested()) { // cancelled while no scheduler ran: its TERM had no process to reach
                     executor.terminate(job.id(), job.attempt(), JobExecutor.EndCause.CANCELLED);
                     killAt.put(job.id().value(), clock.millis() + killGraceMillis);
                 }
                 continue;
             }
-            String reason = job.pid() > 0
-                    ? "NodeFail: process " + job.pid() + " was gone when the scheduler restarted"
-                    : "NodeFail: the scheduler stopped before the start was confirmed; not started again";
-            append(new JournalEvent.Finished(job.id(), job.attempt(), JobState.FAILED, -1, reason));
+            append(orphanEnd(job));
         }
         journal.sequenceAtLeast(core.table().maxId());
         append(new JournalEvent.SchedulerStarted(ProcessHandle.current().pid()));
@@ -332,6 +332,31 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     /** No new decisions from now on (the scheduler is closing); entries already journaled still apply. */
     public void stopDeciding() {
         deciding = false;
+    }
+
+    /**
+     * How an attempt ends whose process this run neither started nor found: as its exit file says when it
+     * ended while no scheduler ran; else lost with its node, and requeued while it has attempts left.
+     */
+    private JournalEvent orphanEnd(JobStatus job) {
+        OptionalInt exit = executor.recordedExit(job.id(), job.attempt());
+        if (exit.isPresent()) {
+            int code = exit.getAsInt();
+            JobState state = job.cancelRequested() ? JobState.CANCELLED : code == 0 ? JobState.COMPLETED : JobState.FAILED;
+            return new JournalEvent.Finished(job.id(), job.attempt(), state, code,
+                    (code == 0 ? "" : "exit code " + code + "; ") + "ended while no scheduler ran");
+        }
+        String lost = job.pid() > 0
+                ? "NodeFail: process " + job.pid() + " was gone when the scheduler restarted"
+                : "NodeFail: the scheduler stopped before the start was confirmed and no process of it is left";
+        if (job.cancelRequested()) {
+            return new JournalEvent.Finished(job.id(), job.attempt(), JobState.CANCELLED, -1, lost);
+        }
+        if (job.attempt() < maxAttempts) {
+            return new JournalEvent.Requeued(job.id(), job.attempt(), lost);
+        }
+        return new JournalEvent.Finished(job.id(), job.attempt(), JobState.FAILED, -1,
+                lost + "; no attempts left (" + maxAttempts + ")");
     }
 
     private void dispatch() {

@@ -13,7 +13,7 @@ import static dev.labq.core.domain.JobState.*;
  *
  * <pre>
  *   HELD &lt;-&gt; PENDING -&gt; RUNNING -&gt; COMPLETED | FAILED | CANCELLED | TIMEOUT | PREEMPTED
- *   PENDING, HELD -&gt; CANCELLED          PREEMPTED -&gt; REQUEUED -&gt; PENDING
+ *   PENDING, HELD -&gt; CANCELLED          RUNNING, PREEMPTED -&gt; REQUEUED -&gt; PENDING
  * </pre>
  */
 public final class AllowedTransitions {
@@ -22,7 +22,7 @@ public final class AllowedTransitions {
     static {
         ALLOWED.put(PENDING, EnumSet.of(HELD, RUNNING, CANCELLED));
         ALLOWED.put(HELD, EnumSet.of(PENDING, CANCELLED));
-        ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED));
+        ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, REQUEUED));
         ALLOWED.put(PREEMPTED, EnumSet.of(REQUEUED, CANCELLED));
         ALLOWED.put(REQUEUED, EnumSet.of(PENDING, CANCELLED));
         for (JobState terminal : JobState.values()) {

@@ -27,7 +27,8 @@ public final class EventCodec {
             JournalEvent.Started.class,         // 5
             JournalEvent.Finished.class,        // 6
             JournalEvent.SchedulerStarted.class,// 7
-            JournalEvent.SchedulerStopped.class // 8
+            JournalEvent.SchedulerStopped.class,// 8
+            JournalEvent.Requeued.class         // 9
     );
 
     private static final ObjectMapper JSON = Json.mapper();

@@ -46,6 +46,13 @@ public sealed interface JournalEvent {
     record Finished(JobId job, int attempt, JobState state, int exitCode, String reason) implements JournalEvent {
     }
 
+    /**
+     * The attempt was lost with its machine (its process gone, no exit recorded) and the job goes back to
+     * pending for another attempt.
+     */
+    record Requeued(JobId job, int attempt, String reason) implements JournalEvent {
+    }
+
     /** A scheduler took the home over. */
     record SchedulerStarted(long pid) implements JournalEvent {
         @Override

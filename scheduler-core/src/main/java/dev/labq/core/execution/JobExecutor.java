@@ -2,6 +2,8 @@ package dev.labq.core.execution;
 
 import dev.labq.core.domain.JobId;
 
+import java.util.OptionalInt;
+
 /**
  * Runs attempts of jobs and reports how they went (named so as not to clash with
  * {@link java.util.concurrent.Executor}). Implementations: OS processes, in-process tasks, and later a
@@ -23,10 +25,16 @@ public interface JobExecutor extends AutoCloseable {
     void kill(JobId job, int attempt);
 
     /**
-     * Watches an attempt started by an earlier scheduler run, if its process is still the one started then.
+     * Watches an attempt started by an earlier scheduler run, if its process is still the one started then
+     * (pid 0: the start was never confirmed, so the executor looks for the attempt's process itself).
      * Returns false when it is gone (or the pid now belongs to another process).
      */
     boolean reattach(JobId job, int attempt, long pid, long pidStartMillis);
+
+    /** The exit code an attempt recorded on its own when it ended (it may have ended while no scheduler ran). */
+    default OptionalInt recordedExit(JobId job, int attempt) {
+        return OptionalInt.empty();
+    }
 
     /** Attempts this executor is running now. */
     int running();

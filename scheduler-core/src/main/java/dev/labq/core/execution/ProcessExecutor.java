@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +27,10 @@ import java.util.stream.Collectors;
  * observed through {@link Process#onExit()} (or {@link ProcessHandle#onExit()} for re-attached processes).
  */
 public final class ProcessExecutor implements JobExecutor {
+    static final String JOB_ID_VARIABLE = "LABQ_JOB_ID";
+    static final String ATTEMPT_VARIABLE = "LABQ_ATTEMPT";
+    static final String EXIT_FILE_VARIABLE = "LABQ_EXIT_FILE";
+
     private final Path logs;
     private final ExecutionListener listener;
     private final ExecutorService launcher = Executors.newSingleThreadExecutor(r -> {
@@ -59,17 +64,18 @@ public final class ProcessExecutor implements JobExecutor {
 
     private void fork(Launch launch, Running slot) {
         JobSpec spec = launch.spec();
-        ProcessBuilder builder = new ProcessBuilder(command(spec));
+        Path exitFile = exitFileOf(logs, launch.job(), launch.attempt());
+        ProcessBuilder builder = new ProcessBuilder(wrapped(launch.job(), command(spec)));
         Map<String, String> env = builder.environment();
         env.putAll(spec.env());
-        env.put("LABQ_JOB_ID", launch.job().toString());
-        env.put("LABQ_ATTEMPT", Integer.toString(launch.attempt()));
+        env.put(JOB_ID_VARIABLE, launch.job().toString());
+        env.put(ATTEMPT_VARIABLE, Integer.toString(launch.attempt()));
         env.put("LABQ_PROJECT", spec.project());
+        env.put(EXIT_FILE_VARIABLE, exitFile.toString());
         env.put("CUDA_VISIBLE_DEVICES", launch.allocation().gpuIds().stream().map(String::valueOf)
                 .collect(Collectors.joining(",")));
-        if (spec.workdir() != null) {
-            builder.directory(new File(spec.workdir()));
-        }
+        File workdir = spec.workdir() == null ? null : new File(spec.workdir());
+        builder.directory(workdir);
         Process process;
         synchronized (slot) {
             if (slot.cause != null) {
@@ -77,7 +83,13 @@ public final class ProcessExecutor implements JobExecutor {
                 return;
             }
             try {
+                String missing = ProgramLookup.problem(spec, workdir, env.get("PATH"));
+                if (missing != null) {
+                    finish(slot, 127, "cannot start " + spec.argv().get(0) + ": " + missing);
+                    return;
+                }
                 Files.createDirectories(logs);
+                Files.deleteIfExists(exitFile);
                 builder.redirectOutput(stdoutOf(logs, launch.job()).toFile());
                 builder.redirectError(stderrOf(logs, launch.job()).toFile());
                 process = builder.start();
@@ -92,14 +104,45 @@ public final class ProcessExecutor implements JobExecutor {
     }
 
     private static List<String> command(JobSpec spec) {
-        if (!spec.shell()) {
-            return spec.argv();
-        }
-        List<String> command = new ArrayList<>(3);
+        return spec.shell() ? List.of("/bin/sh", "-c", String.join(" ", spec.argv())) : spec.argv();
+    }
+
+    /**
+     * The job's argv under a small shell that outlives nothing but records the exit code in a file, so a
+     * scheduler that restarts while the job runs (or after it ended) still learns how it ended. The user's
+     * argv is passed as "$@", never re-parsed; TERM is forwarded to the job.
+     */
+    private static List<String> wrapped(JobId job, List<String> argv) {
+        List<String> command = new ArrayList<>(argv.size() + 4);
         command.add("/bin/sh");
         command.add("-c");
-        command.add(String.join(" ", spec.argv()));
+        command.add(WRAPPER);
+        command.add("labq-job-" + job);
+        command.addAll(argv);
         return command;
+    }
+
+    private static final String WRAPPER = String.join("\n",
+            "\"$@\" &",
+            "child=$!",
+            "trap 'kill -TERM $child 2>/dev/null' TERM",
+            "wait $child; code=$?",
+            "while kill -0 $child 2>/dev/null; do wait $child; code=$?; done",
+            "printf '%s\\n' \"$code\" > \"$LABQ_EXIT_FILE.tmp\" && mv -f \"$LABQ_EXIT_FILE.tmp\" \"$LABQ_EXIT_FILE\"",
+            "exit $code");
+
+    /** The file an attempt's wrapper writes its exit code to. */
+    public static Path exitFileOf(Path logs, JobId job, int attempt) {
+        return logs.resolve(job + "." + attempt + ".exit");
+    }
+
+    @Override
+    public OptionalInt recordedExit(JobId job, int attempt) {
+        try {
+            return OptionalInt.of(Integer.parseInt(Files.readString(exitFileOf(logs, job, attempt)).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private void finish(Running slot, int exitCode, String detail) {
@@ -154,17 +197,44 @@ public final class ProcessExecutor implements JobExecutor {
 
     @Override
     public boolean reattach(JobId job, int attempt, long pid, long pidStartMillis) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(h -> startMillis(h) == pidStartMillis);
+        Optional<ProcessHandle> handle = pid > 0
+                ? ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startMillis(h) == pidStartMillis)
+                : findByEnvironment(job, attempt);
         if (handle.isEmpty()) {
             return false;
         }
         Running slot = new Running(job, attempt);
         slot.handle = handle.get();
         running.put(key(job, attempt), slot);
-        // Not our child: the exit code is not ours to read; reporting -1 is honest.
-        handle.get().onExit().thenAccept(h -> finish(slot, -1, "exit code unknown: re-attached after a scheduler restart"));
+        if (pid <= 0) { // the earlier scheduler died before it journaled this start
+            listener.started(job, attempt, slot.handle.pid(), startMillis(slot.handle));
+        }
+        // Not our child, so its exit status is not ours to read: the wrapper's exit file tells it.
+        slot.handle.onExit().thenAccept(h -> {
+            OptionalInt recorded = recordedExit(job, attempt);
+            finish(slot, recorded.orElse(-1), recorded.isPresent() ? null
+                    : "exit code unknown: re-attached after a scheduler restart, and the job left no exit file");
+        });
         return true;
+    }
+
+    /**
+     * The wrapper process of an attempt, found by the variables it was started with (Linux /proc): the
+     * topmost process carrying them, since the job's own processes inherit them too.
+     */
+    static Optional<ProcessHandle> findByEnvironment(JobId job, int attempt) {
+        String jobVariable = JOB_ID_VARIABLE + "=" + job;
+        String attemptVariable = ATTEMPT_VARIABLE + "=" + attempt;
+        List<ProcessHandle> matches = ProcessHandle.allProcesses().filter(h -> {
+            try {
+                List<String> environment = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "environ")),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+                return environment.contains(jobVariable) && environment.contains(attemptVariable);
+            } catch (IOException | RuntimeException e) {
+                return false; // gone meanwhile, not ours to read, or no /proc
+            }
+        }).toList();
+        return matches.stream().filter(h -> h.parent().map(p -> !matches.contains(p)).orElse(true)).findFirst();
     }
 
     /** The process start time as the OS reports it, 0 when unknown; with the pid it names one process. */

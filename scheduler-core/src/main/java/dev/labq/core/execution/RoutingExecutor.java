@@ -3,6 +3,8 @@ package dev.labq.core.execution;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobKind;
 
+import java.util.OptionalInt;
+
 /**
  * Sends processes to one executor and in-process tasks to another. Stopping an attempt asks both: each
  * ignores attempts it does not run.
@@ -36,6 +38,11 @@ public final class RoutingExecutor implements JobExecutor {
     @Override
     public boolean reattach(JobId job, int attempt, long pid, long pidStartMillis) {
         return processes.reattach(job, attempt, pid, pidStartMillis);
+    }
+
+    @Override
+    public OptionalInt recordedExit(JobId job, int attempt) {
+        return processes.recordedExit(job, attempt);
     }
 
     @Override

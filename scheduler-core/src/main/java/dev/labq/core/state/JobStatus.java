@@ -44,6 +44,12 @@ public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMilli
                 exitCode, reason, allocation, cancelRequested, index);
     }
 
+    /** Back to pending after a lost attempt; the next dispatch is attempt + 1. */
+    JobStatus requeued(String why, long index) {
+        return new JobStatus(id, spec, JobState.PENDING, submitMillis, null, null, attempt, 0, 0, null,
+                why, null, false, index);
+    }
+
     JobStatus cancelling(long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
                 exitCode, "CancelRequested", allocation, true, index);

@@ -122,6 +122,11 @@ public final class JobTable {
             if (job.state() == JobState.RUNNING && st.attempt() == job.attempt()) {
                 put(job, job.started(st.pid(), st.pidStartMillis(), index), changes);
             }
+        } else if (event instanceof JournalEvent.Requeued r) {
+            if (job.state() == JobState.RUNNING && r.attempt() == job.attempt()
+                    && isAllowed(JobState.RUNNING, JobState.REQUEUED) && isAllowed(JobState.REQUEUED, JobState.PENDING)) {
+                put(job, job.requeued("Requeued after attempt " + r.attempt() + ": " + r.reason(), index), changes);
+            }
         } else if (event instanceof Finished f) {
             if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()) {
                 end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);

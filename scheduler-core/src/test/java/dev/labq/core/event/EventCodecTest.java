@@ -50,7 +50,8 @@ class EventCodecTest {
                 new Finished(J, 3, JobState.FAILED, 137, "Killed"),
                 new Finished(J, 1, JobState.COMPLETED, 0, null),
                 new SchedulerStarted(999),
-                new SchedulerStopped(999));
+                new SchedulerStopped(999),
+                new JournalEvent.Requeued(JobId.of(7), 2, "NodeFail: process 4242 was gone"));
     }
 
     private static JournalEntry entry(long index, JournalEvent event) {
@@ -86,16 +87,16 @@ class EventCodecTest {
 
     @Test
     void typeNameOfUnknownCodeSaysSo() {
-        assertEquals("Unknown9", EventCodec.typeName(9));
+        assertEquals("Unknown10", EventCodec.typeName(10));
         assertEquals("Unknown-1", EventCodec.typeName(-1));
     }
 
     @Test
     void unknownTypeAsksForNewerLabq() {
         LabqException e = assertThrows(LabqException.class, () -> EventCodec.decode(
-                new JournalEntry(17, 9, 1, 0, "{}".getBytes(StandardCharsets.UTF_8))));
+                new JournalEntry(17, 10, 1, 0, "{}".getBytes(StandardCharsets.UTF_8))));
         assertEquals(LabqException.Kind.STORAGE, e.kind());
-        assertEquals("journal entry at index=17 has type=9 that this build does not know; run a newer labq",
+        assertEquals("journal entry at index=17 has type=10 that this build does not know; run a newer labq",
                 e.getMessage());
     }
 

@@ -43,6 +43,11 @@ public final class RecordingExecutor implements JobExecutor {
     }
 
     @Override
+    public java.util.OptionalInt recordedExit(JobId job, int attempt) {
+        return delegate.recordedExit(job, attempt);
+    }
+
+    @Override
     public int running() {
         return delegate.running();
     }
