@@ -58,6 +58,15 @@ public interface Views extends AutoCloseable {
 
     void lastAppliedIndex(long index);
 
+    /**
+     * True while a rebuild from the journal is under way: set before the views are emptied, cleared when the
+     * fold reaches the end of the journal. Views left with it set were cut off mid-rebuild and must be
+     * rebuilt again; their last applied index says nothing about what a scheduler did.
+     */
+    boolean rebuildInProgress();
+
+    void rebuildInProgress(boolean inProgress);
+
     /** What opening did: nothing special, a recovery after an unclean stop, or a wipe for a new format. */
     OpenOutcome openOutcome();
 

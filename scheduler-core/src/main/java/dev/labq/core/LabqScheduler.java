@@ -93,6 +93,7 @@ public final class LabqScheduler implements AutoCloseable {
             this.views = openedViews;
             boolean rebuilding = needsRebuild(views, journal);
             if (rebuilding) {
+                views.rebuildInProgress(true); // until the fold reaches the journal's end
                 views.clear();
             }
             JobTable table = rebuilding ? new JobTable() : ViewProjection.load(views);
@@ -137,12 +138,13 @@ public final class LabqScheduler implements AutoCloseable {
 
     /**
      * Views must be rebuilt from the whole journal, with no effects, when they have folded nothing of a
-     * journal that has entries (new, emptied, or of an old format: a scheduler may have run before them) or
-     * claim more than the journal holds.
+     * journal that has entries (new, emptied, or of an old format: a scheduler may have run before them),
+     * claim more than the journal holds, or were cut off in the middle of a rebuild.
      */
     private static boolean needsRebuild(Views views, Journal journal) {
         long last = journal.lastIndex();
-        return (views.lastAppliedIndex() == Journal.BEFORE_FIRST && last != Journal.BEFORE_FIRST)
+        return views.rebuildInProgress()
+                || (views.lastAppliedIndex() == Journal.BEFORE_FIRST && last != Journal.BEFORE_FIRST)
                 || views.lastAppliedIndex() > last;
     }
 

@@ -225,6 +225,39 @@ class RestartRecoveryIT {
         }
     }
 
+    @Test
+    void dispatchJournaledAfterTheViewsIsStartedOnceAsTheSameAttempt() throws Exception {
+        try (LabqScheduler first = scheduler().start()) {
+            first.submit(spec("true")).outcome().get(30, TimeUnit.SECONDS); // views now exist and are current
+        }
+        JobId id = HandWrittenJournal.submit(home(), spec("true"));
+        HandWrittenJournal.append(home(), new JournalEvent.Dispatched(id, 1, ONE_CPU)); // crashed before folding it
+        try (LabqScheduler labq = scheduler().start()) {
+            assertEquals(JobState.COMPLETED, jobs.terminal(id).get(30, TimeUnit.SECONDS).state());
+            assertEquals(List.of(1), attemptsStarted(id), "never forked before, so attempt 1 runs, once");
+        }
+    }
+
+    @Test
+    void rebuildCutOffMidwayIsRedoneAndStartsNothingTwice() throws Exception {
+        JobId id;
+        try (LabqScheduler first = scheduler().start()) {
+            id = first.submit(spec("true")).outcome().get(30, TimeUnit.SECONDS).id();
+        }
+        try (Views views = Views.openForWriter(home().views(), 0)) { // what a killed `replay --rebuild` leaves
+            views.rebuildInProgress(true);
+            views.clear();
+            views.lastAppliedIndex(HandWrittenJournal.indexOf(home(), JournalEvent.Submitted.class));
+        }
+        try (LabqScheduler labq = scheduler().start()) {
+            assertEquals(JobState.COMPLETED, labq.job(id).state());
+            assertEquals(List.of(), started(), "the finished job is not started again");
+        }
+        try (Views views = Views.openForWriter(home().views(), 0)) {
+            assertFalse(views.rebuildInProgress(), "the rebuild finished");
+        }
+    }
+
     /** The reasons of every Requeued entry in the journal. */
     private List<String> requeueReasons() {
         List<String> reasons = new ArrayList<>();

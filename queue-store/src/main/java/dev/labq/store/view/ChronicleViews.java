@@ -23,6 +23,7 @@ public final class ChronicleViews implements Views {
     public static final String WRITER_MARKER = "writer.open";
     private static final String LAST_APPLIED = "lastAppliedIndex";
     private static final String FORMAT = "format";
+    private static final String REBUILDING = "rebuilding";
 
     private final Path directory;
     private final boolean writer;
@@ -39,15 +40,15 @@ public final class ChronicleViews implements Views {
         long jobsEntries = Math.max(expectedJobs, 10_000);
         List<ChronicleMap<?, ?>> opened = new ArrayList<>(4);
         try {
-            this.meta = build(ChronicleMapBuilder.of(String.class, Long.class).name("meta")
+            this.meta = build(ChronicleMapBuilder.of(String.class, Long.class).name("meta").skipCloseOnExitHook(true)
                     .averageKey(LAST_APPLIED).entries(64), META_FILE, recover, opened);
-            this.jobs = new ChronicleKeyValueView<>(build(ChronicleMapBuilder.of(Long.class, byte[].class).name("jobs")
+            this.jobs = new ChronicleKeyValueView<>(build(ChronicleMapBuilder.of(Long.class, byte[].class).name("jobs").skipCloseOnExitHook(true)
                     .averageValueSize(384).entries(jobsEntries).maxBloatFactor(4), "jobs.cm3", recover, opened));
             this.allocations = new ChronicleKeyValueView<>(build(ChronicleMapBuilder.of(Long.class, byte[].class)
-                    .name("allocations").averageValueSize(96).entries(jobsEntries / 10 + 1_000).maxBloatFactor(4),
+                    .name("allocations").skipCloseOnExitHook(true).averageValueSize(96).entries(jobsEntries / 10 + 1_000).maxBloatFactor(4),
                     "allocations.cm3", recover, opened));
             this.usage = new ChronicleKeyValueView<>(build(ChronicleMapBuilder.of(String.class, byte[].class)
-                    .name("usage").averageKeySize(24).averageValueSize(64).entries(10_000).maxBloatFactor(4),
+                    .name("usage").skipCloseOnExitHook(true).averageKeySize(24).averageValueSize(64).entries(10_000).maxBloatFactor(4),
                     "usage.cm3", recover, opened));
         } catch (StoreException e) {
             opened.forEach(ChronicleMap::close); // leave no map of a half-opened set mapped
@@ -138,6 +139,20 @@ public final class ChronicleViews implements Views {
     @Override
     public void lastAppliedIndex(long index) {
         meta.put(LAST_APPLIED, index);
+    }
+
+    @Override
+    public boolean rebuildInProgress() {
+        return meta.containsKey(REBUILDING);
+    }
+
+    @Override
+    public void rebuildInProgress(boolean inProgress) {
+        if (inProgress) {
+            meta.put(REBUILDING, 1L);
+        } else {
+            meta.remove(REBUILDING);
+        }
     }
 
     @Override

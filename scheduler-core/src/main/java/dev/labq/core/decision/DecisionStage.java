@@ -74,7 +74,9 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private final List<Command> deferred = new ArrayList<>();
     private long lastApplied;
     private long appendedUpTo = Journal.BEFORE_FIRST;
-    private boolean effects;
+    private final boolean rebuilding;
+    /** Attempts whose dispatch this run folded while replaying: never forked, so started once caught up. */
+    private final Set<Long> startAfterReplay = new HashSet<>();
     private boolean recovered;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile boolean deciding = true;
@@ -93,7 +95,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         this.maxAttempts = maxAttempts;
         this.listeners = listeners;
         this.lastApplied = lastApplied;
-        this.effects = !rebuilding;
+        this.rebuilding = rebuilding;
         for (JobStatus job : core.table().all()) {
             if (job.state() == JobState.RUNNING) {
                 running.put(job.id().value(), job);
@@ -165,19 +167,30 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         boolean wasRunning = before != null && before.state() == JobState.RUNNING;
         if (after.state() == JobState.RUNNING) {
             running.put(id, after);
-            if (!wasRunning && effects) {
-                launchedHere.add(attemptKey(after));
-                executor.start(new Launch(after.id(), after.attempt(), after.spec(), after.allocation()));
+            if (!wasRunning) {
+                if (recovered) {
+                    launch(after);
+                } else if (!rebuilding) {
+                    // Beyond what the views had folded, so never forked; but a crash may have left other
+                    // attempts running, so nothing starts before recover() has seen them all.
+                    startAfterReplay.add(id);
+                }
             }
-            if (after.cancelRequested() && (before == null || !before.cancelRequested()) && effects) {
+            if (after.cancelRequested() && (before == null || !before.cancelRequested()) && recovered) {
                 executor.terminate(after.id(), after.attempt(), JobExecutor.EndCause.CANCELLED);
                 killAt.put(id, clock.millis() + killGraceMillis);
             }
         } else if (wasRunning) {
+            startAfterReplay.remove(id);
             running.remove(id);
             killAt.remove(id);
             timedOut.remove(id);
         }
+    }
+
+    private void launch(JobStatus job) {
+        launchedHere.add(attemptKey(job));
+        executor.start(new Launch(job.id(), job.attempt(), job.spec(), job.allocation()));
     }
 
     private void handle(Command command) {
@@ -312,6 +325,14 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             if (launchedHere.contains(attemptKey(job))) {
                 continue;
             }
+            if (startAfterReplay.contains(job.id().value())) {
+                if (job.cancelRequested()) {
+                    append(new JournalEvent.Finished(job.id(), job.attempt(), JobState.CANCELLED, -1, "Cancelled by user"));
+                } else {
+                    launch(job);
+                }
+                continue;
+            }
             if (executor.reattach(job.id(), job.attempt(), job.pid(), job.pidStartMillis())) {
                 LOG.info("job {} attempt {} re-attached", job.id(), job.attempt());
                 if (job.cancelRequested()) { // cancelled while no scheduler ran: its TERM had no process to reach
@@ -324,7 +345,10 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         }
         journal.sequenceAtLeast(core.table().maxId());
         append(new JournalEvent.SchedulerStarted(ProcessHandle.current().pid()));
-        effects = true;
+        startAfterReplay.clear();
+        if (rebuilding) {
+            projection.rebuildDone();
+        }
         recovered = true;
         caughtUp.complete(null);
     }

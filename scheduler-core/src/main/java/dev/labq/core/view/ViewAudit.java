@@ -95,6 +95,7 @@ public final class ViewAudit {
                 + ExclusiveFileLock.holderPid(home.lock()) + "); stop it before rebuilding the views"));
         try (lock; Views views = Views.openForWriter(home.views(), 0);
              Journal journal = Journal.openReadOnly(home.journal())) {
+            views.rebuildInProgress(true); // an interrupted rebuild is redone by the next scheduler
             views.clear();
             JobTable table = new JobTable();
             ViewProjection projection = new ViewProjection(views);
@@ -109,6 +110,7 @@ public final class ViewAudit {
                 }
             }
             progress.accept(n);
+            views.rebuildInProgress(false);
             return n;
         }
     }

@@ -50,4 +50,16 @@ public final class HandWrittenJournal {
         }
         return n;
     }
+
+    /** The index of the first entry of {@code type}. */
+    public static long indexOf(LabqHome home, Class<? extends JournalEvent> type) {
+        try (Journal journal = Journal.openReadOnly(home.journal()); var reader = journal.reader(Journal.BEFORE_FIRST)) {
+            for (var e = reader.next(); e != null; e = reader.next()) {
+                if (e.type() == EventCodec.typeOf(type)) {
+                    return e.index();
+                }
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " in the journal");
+    }
 }
