@@ -167,8 +167,7 @@ public final class LabqScheduler implements AutoCloseable {
     public JobHandle submit(JobSpec spec, LabqTask task) {
         CompletableFuture<JobId> reply = new CompletableFuture<>();
         CompletableFuture<JobStatus> outcome = new CompletableFuture<>();
-        ring.publish(new Command.Submit(spec, task, reply, outcome));
-        return new JobHandle(await(reply), outcome);
+        return new JobHandle(ask(new Command.Submit(spec, task, reply, outcome), reply), outcome);
     }
 
     /** Holds a pending job. */
@@ -188,8 +187,7 @@ public final class LabqScheduler implements AutoCloseable {
 
     private void control(Command.Action action, JobId job) {
         CompletableFuture<JobStatus> reply = new CompletableFuture<>();
-        ring.publish(new Command.Control(action, job, reply));
-        await(reply);
+        ask(new Command.Control(action, job, reply), reply);
     }
 
     /** Every job, with the reason each pending one waits. */
@@ -200,8 +198,7 @@ public final class LabqScheduler implements AutoCloseable {
     /** The named jobs; throws for an unknown id. */
     public List<JobStatus> jobs(List<JobId> ids) {
         CompletableFuture<List<JobStatus>> reply = new CompletableFuture<>();
-        ring.publish(new Command.Snapshot(ids, reply));
-        return await(reply);
+        return ask(new Command.Snapshot(ids, reply), reply);
     }
 
     public JobStatus job(JobId id) {
@@ -236,7 +233,16 @@ public final class LabqScheduler implements AutoCloseable {
         return journal;
     }
 
-    private static <T> T await(CompletableFuture<T> reply) {
+    /**
+     * Hands a command to the decision stage and waits for its reply; refused on the decision thread itself
+     * (a listener), where the wait would never end.
+     */
+    private <T> T ask(Command command, CompletableFuture<T> reply) {
+        if (Thread.currentThread().getName().equals(Ring.DECISION_THREAD)) {
+            throw new IllegalStateException("a SchedulerListener must not call the scheduler and wait for it; "
+                    + "hand the call to another thread, or chain it on JobHandle.outcome()");
+        }
+        ring.publish(command);
         try {
             return reply.join();
         } catch (CompletionException e) {

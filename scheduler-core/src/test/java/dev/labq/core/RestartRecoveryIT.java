@@ -212,6 +212,7 @@ class RestartRecoveryIT {
         ProcessBuilder orphan = new ProcessBuilder("sh", "-c", "while [ ! -e " + go + " ]; do sleep 0.05; done");
         orphan.environment().put("LABQ_JOB_ID", id.toString());
         orphan.environment().put("LABQ_ATTEMPT", "1");
+        orphan.environment().put("LABQ_EXIT_FILE", ProcessExecutor.exitFileOf(home().logs(), id, 1).toString());
         Process process = orphan.start();
         try (LabqScheduler labq = scheduler().start()) {
             Await.until("the start to be confirmed", Duration.ofSeconds(30), () -> labq.job(id).pid() == process.pid());

@@ -131,6 +131,35 @@ class SchedulerOptionsIT {
     }
 
     @Test
+    void listenerCallingTheSchedulerIsRefusedInsteadOfDeadlocking() throws Exception {
+        java.util.concurrent.CompletableFuture<Throwable> refused = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<LabqScheduler> self = new java.util.concurrent.atomic.AtomicReference<>();
+        try (LabqScheduler labq = scheduler().listener(change -> {
+            try {
+                self.get().jobs();
+            } catch (IllegalStateException e) {
+                refused.complete(e);
+            }
+        }).start()) {
+            self.set(labq);
+            JobHandle h = labq.submit(JobSpec.process("default", "ana", "true").build());
+            assertEquals(JobState.COMPLETED, h.outcome().get(30, TimeUnit.SECONDS).state());
+            assertTrue(refused.get(30, TimeUnit.SECONDS).getMessage().contains("must not call the scheduler"));
+        }
+    }
+
+    @Test
+    void codeChainedOnAnOutcomeMayCallTheScheduler() throws Exception {
+        try (LabqScheduler labq = scheduler().start()) {
+            JobHandle first = labq.submit(JobSpec.process("default", "ana", "true").build());
+            JobHandle second = first.outcome()
+                    .thenApply(done -> labq.submit(JobSpec.process("default", "ana", "true").build()))
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, second.outcome().get(30, TimeUnit.SECONDS).state());
+        }
+    }
+
+    @Test
     void homeThatCannotBeCreatedIsAStorageError() throws Exception {
         Path file = Files.writeString(home.resolve("file"), "not a directory");
         LabqException e = assertThrows(LabqException.class,

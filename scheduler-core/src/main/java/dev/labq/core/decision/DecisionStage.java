@@ -64,6 +64,11 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private final long killGraceMillis;
     private final int maxAttempts;
     private final List<SchedulerListener> listeners;
+    private final java.util.concurrent.Executor callbacks = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "labq-callbacks");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Map<Long, JobStatus> running = new HashMap<>();
     private final Set<String> launchedHere = new HashSet<>();
@@ -154,7 +159,8 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             if (change.after().isTerminal()) { // after the listeners, so awaiting code sees what they saw
                 List<CompletableFuture<JobStatus>> waiting = watchers.remove(change.after().id().value());
                 if (waiting != null) {
-                    waiting.forEach(f -> f.complete(change.after()));
+                    // Off this thread: code chained on an outcome may call the scheduler and wait for it.
+                    waiting.forEach(f -> f.completeAsync(change::after, callbacks));
                 }
             }
         }

@@ -222,14 +222,14 @@ public final class ProcessExecutor implements JobExecutor {
      * The wrapper process of an attempt, found by the variables it was started with (Linux /proc): the
      * topmost process carrying them, since the job's own processes inherit them too.
      */
-    static Optional<ProcessHandle> findByEnvironment(JobId job, int attempt) {
-        String jobVariable = JOB_ID_VARIABLE + "=" + job;
-        String attemptVariable = ATTEMPT_VARIABLE + "=" + attempt;
+    private Optional<ProcessHandle> findByEnvironment(JobId job, int attempt) {
+        // The exit file names this home's logs, the job and the attempt: no other home's job matches it.
+        String exitFileVariable = EXIT_FILE_VARIABLE + "=" + exitFileOf(logs, job, attempt);
         List<ProcessHandle> matches = ProcessHandle.allProcesses().filter(h -> {
             try {
                 List<String> environment = List.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "environ")),
                         java.nio.charset.StandardCharsets.UTF_8).split("\0"));
-                return environment.contains(jobVariable) && environment.contains(attemptVariable);
+                return environment.contains(exitFileVariable);
             } catch (IOException | RuntimeException e) {
                 return false; // gone meanwhile, not ours to read, or no /proc
             }
@@ -265,8 +265,8 @@ public final class ProcessExecutor implements JobExecutor {
     private static final class Running {
         final JobId job;
         final int attempt;
-        ProcessHandle handle;
-        EndCause cause;
+        volatile ProcessHandle handle; // written under the slot's lock, read by exit callbacks
+        volatile EndCause cause;
 
         Running(JobId job, int attempt) {
             this.job = job;

@@ -23,13 +23,15 @@ import dev.labq.store.JournalEntry;
  */
 public final class Ring {
     private static final int SIZE = 1 << 16;
+    /** The name of the one thread that runs the decision stage. */
+    public static final String DECISION_THREAD = "labq-decision";
 
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> buffer;
 
     public Ring(EventHandler<RingEvent> handler, ExceptionHandler<RingEvent> errors) {
         disruptor = new Disruptor<>(RingEvent::new, SIZE, r -> {
-            Thread t = new Thread(r, "labq-decision");
+            Thread t = new Thread(r, DECISION_THREAD);
             t.setDaemon(true);
             return t;
         }, ProducerType.MULTI, new BlockingWaitStrategy());

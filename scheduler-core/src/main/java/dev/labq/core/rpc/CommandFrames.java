@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <pre>
  *   client -&gt; scheduler:  'L' 'Q' version(u8)  args  cwd  user  env
- *                         args = count(i32) then UTF strings; env = count(i32) then key, value UTF pairs
+ *                         strings = length(i32) then UTF-8 bytes (any length: environments can be large)
+ *                         args = count(i32) then strings; env = count(i32) then key, value string pairs
  *   scheduler -&gt; client:  frames: kind(u8) length(i32) bytes, kind OUT=1 or ERR=2;
  *                         then kind EXIT=3 with length 4 and the exit code (i32), and the socket closes
  * </pre>
@@ -23,7 +24,8 @@ import java.util.Map;
 public final class CommandFrames {
     public static final int MAGIC_0 = 'L';
     public static final int MAGIC_1 = 'Q';
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int MAX_STRING_BYTES = 64 << 20;
     public static final int OUT = 1;
     public static final int ERR = 2;
     public static final int EXIT = 3;
@@ -37,16 +39,30 @@ public final class CommandFrames {
         out.writeByte(VERSION);
         out.writeInt(invocation.args().size());
         for (String arg : invocation.args()) {
-            out.writeUTF(arg);
+            writeString(out, arg);
         }
-        out.writeUTF(invocation.cwd());
-        out.writeUTF(invocation.user());
+        writeString(out, invocation.cwd());
+        writeString(out, invocation.user());
         out.writeInt(invocation.env().size());
         for (Map.Entry<String, String> e : invocation.env().entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
         }
         out.flush();
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_STRING_BYTES) {
+            throw new IOException("a string of " + length + " bytes; the client is not speaking this protocol");
+        }
+        return new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Reads an invocation; the caller has checked the two magic bytes. */
@@ -59,14 +75,14 @@ public final class CommandFrames {
         int argc = in.readInt();
         List<String> args = new ArrayList<>(argc);
         for (int i = 0; i < argc; i++) {
-            args.add(in.readUTF());
+            args.add(readString(in));
         }
-        String cwd = in.readUTF();
-        String user = in.readUTF();
+        String cwd = readString(in);
+        String user = readString(in);
         int envc = in.readInt();
         Map<String, String> env = new HashMap<>();
         for (int i = 0; i < envc; i++) {
-            env.put(in.readUTF(), in.readUTF());
+            env.put(readString(in), readString(in));
         }
         return new RemoteInvocation(args, cwd, user, env);
     }

@@ -144,6 +144,7 @@ class ProcessExecutorIT {
                 blocking.exited(JobId.of(2), 1).get(30, TimeUnit.SECONDS));
         assertFalse(blocking.started(JobId.of(2), 1).isDone());
         assertFalse(Files.exists(marker));
+        blocking.exited(JobId.of(1), 1).get(30, TimeUnit.SECONDS); // its wrapper is done writing into the logs
     }
 
     @Test

@@ -50,6 +50,25 @@ class CommandFramesTest {
     }
 
     @Test
+    void environmentValuesLargerThan64KiBRoundTrip() throws IOException {
+        String big = "x".repeat(200_000); // writeUTF would refuse this, and every forwarded command with it
+        RemoteInvocation sent = new RemoteInvocation(List.of("stat", big), "/w", "ana", Map.of("HUGE", big));
+        assertEquals(sent, CommandFrames.readInvocation(afterMagic(invocationBytes(sent))));
+    }
+
+    @Test
+    void impossibleStringLengthIsRefused() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(CommandFrames.VERSION);
+        out.writeInt(1);
+        out.writeInt(-5);
+        IOException e = assertThrows(IOException.class,
+                () -> CommandFrames.readInvocation(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))));
+        assertTrue(e.getMessage().contains("-5 bytes"), e.getMessage());
+    }
+
+    @Test
     void emptyInvocationRoundTrips() throws IOException {
         RemoteInvocation sent = new RemoteInvocation(List.of(), "", "", Map.of());
         assertEquals(sent, CommandFrames.readInvocation(afterMagic(invocationBytes(sent))));
