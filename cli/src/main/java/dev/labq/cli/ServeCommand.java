@@ -1,5 +1,6 @@
 package dev.labq.cli;
 
+import dev.labq.core.LabqException;
 import dev.labq.core.LabqScheduler;
 import dev.labq.core.client.InProcessClient;
 import dev.labq.core.client.LabqClient;
@@ -9,7 +10,6 @@ import picocli.CommandLine.Mixin;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** Runs the scheduler in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", description = {
@@ -22,19 +22,28 @@ final class ServeCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         LabqScheduler scheduler = LabqScheduler.builder(common.home().root()).serveCommands(ServeCommand::commands).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            scheduler.close();
-            common.invocation().err().println("labq serve: stopped cleanly");
-            Runtime.getRuntime().halt(ExitCodes.OK); // a signal is how serve is meant to end
+            int code = ExitCodes.STORAGE;
+            try {
+                scheduler.close();
+                common.invocation().err().println("labq serve: stopped cleanly");
+                code = ExitCodes.OK; // a signal is how serve is meant to end
+            } catch (RuntimeException e) {
+                common.invocation().err().println("labq serve: stopping failed: " + e.getMessage());
+            } finally {
+                Runtime.getRuntime().halt(code);
+            }
         }, "labq-shutdown"));
         common.invocation().err().println("labq serve: pid " + ProcessHandle.current().pid() + " serving "
                 + scheduler.home().root() + " (" + scheduler.inventory().cpus() + " CPUs, "
                 + scheduler.inventory().memoryMb() + "M, " + scheduler.inventory().gpus().size()
                 + " GPUs); stop with Ctrl-C");
-        new CountDownLatch(1).await();
-        return ExitCodes.OK;
+        LabqException failure = scheduler.stoppedByFailure().join(); // normally never: serve ends by a signal
+        common.invocation().err().println("labq serve: " + failure.getMessage());
+        System.exit(ExitCodes.of(failure.kind())); // runs the hook above, which closes what can be closed
+        return ExitCodes.of(failure.kind());
     }
 
     /** Client command lines run here, in the client's context, against this scheduler directly. */

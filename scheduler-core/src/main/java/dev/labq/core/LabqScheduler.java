@@ -83,6 +83,9 @@ public final class LabqScheduler implements AutoCloseable {
                 + ExclusiveFileLock.holderPid(home.lock()) + "); stop it first or use another --home"));
         Journal openedJournal = null;
         Views openedViews = null;
+        JobExecutor openedExecutor = null;
+        Ring openedRing = null;
+        JournalTailer openedTailer = null;
         try {
             this.config = b.config != null ? b.config : LabqConfig.load(home.root());
             this.inventory = b.inventory != null ? b.inventory : MachineInventory.of(config.machine());
@@ -99,25 +102,49 @@ public final class LabqScheduler implements AutoCloseable {
             JobTable table = rebuilding ? new JobTable() : ViewProjection.load(views);
             ExecutionListener reports = new JournalingListener();
             this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports);
-            this.executor = new RoutingExecutor(b.processExecutor.apply(reports), tasks);
+            openedExecutor = new RoutingExecutor(b.processExecutor.apply(reports), tasks);
+            this.executor = openedExecutor;
             DecisionCore core = new DecisionCore(table, new ResourcePool(inventory), new ImportanceDeadlineAgePolicy(config));
             listeners.addAll(b.listeners);
             this.stage = new DecisionStage(core, journal, new ViewProjection(views), executor, tasks,
                     new SubmissionValidator(config, inventory), clock, config.scheduler().killGraceSeconds() * 1000L,
                     config.scheduler().maxAttempts(),
                     listeners, views.lastAppliedIndex(), rebuilding);
-            this.ring = new Ring(stage, new LoggingExceptionHandler());
-            this.tailer = new JournalTailer(journal, views.lastAppliedIndex(), ring,
+            openedRing = new Ring(stage, new LoggingExceptionHandler());
+            this.ring = openedRing;
+            openedTailer = new JournalTailer(journal, views.lastAppliedIndex(), ring,
                     failure -> stage.caughtUp().completeExceptionally(failure));
+            this.tailer = openedTailer;
             tailer.start();
-            stage.caughtUp().join();
+            awaitCaughtUp(stage);
             this.ticker = b.tickMillis > 0 ? startTicker(b.tickMillis) : null;
             this.socket = b.commands != null ? SocketServer.start(home.socket(), b.commands.apply(this)) : null;
         } catch (RuntimeException e) {
+            // In reverse order of starting, so no thread is left writing to what is closed after it.
+            if (openedTailer != null) {
+                openedTailer.stop();
+            }
+            if (openedRing != null) {
+                openedRing.shutdown();
+            }
+            closeQuietly(openedExecutor);
             closeQuietly(openedViews);
             closeQuietly(openedJournal);
             lock.close();
             throw e;
+        }
+    }
+
+    /** Waits for the replay; its failure is the start's failure, with the cause the user can act on. */
+    private static void awaitCaughtUp(DecisionStage stage) {
+        try {
+            stage.caughtUp().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof LabqException labq) {
+                throw labq;
+            }
+            throw new LabqException(LabqException.Kind.STORAGE, "the journal cannot be replayed ("
+                    + e.getCause().getMessage() + "); check it with `labq replay --verify`", e.getCause());
         }
     }
 
@@ -218,6 +245,14 @@ public final class LabqScheduler implements AutoCloseable {
 
     public LabqHome home() {
         return home;
+    }
+
+    /**
+     * Completes if the scheduler stops on its own because a journal entry cannot be applied (fail-stop:
+     * nothing after it is applied or decided). `labq serve` exits on it.
+     */
+    public CompletableFuture<LabqException> stoppedByFailure() {
+        return stage.stopped();
     }
 
     public LabqConfig config() {

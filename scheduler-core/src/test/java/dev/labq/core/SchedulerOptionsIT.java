@@ -160,6 +160,24 @@ class SchedulerOptionsIT {
     }
 
     @Test
+    void entryThatCannotBeAppliedStopsTheSchedulerInsteadOfSkippingIt() throws Exception {
+        try (LabqScheduler labq = scheduler().start()) {
+            labq.submit(JobSpec.process("default", "ana", "true").build()).outcome().get(30, TimeUnit.SECONDS);
+            long bad = labq.journal().append(99, 1, 0, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            LabqException why = labq.stoppedByFailure().get(30, TimeUnit.SECONDS);
+            assertEquals(LabqException.Kind.STORAGE, why.kind());
+            assertTrue(why.getMessage().contains("cannot apply journal entry " + bad), why.getMessage());
+            LabqException refused = assertThrows(LabqException.class,
+                    () -> labq.submit(JobSpec.process("default", "ana", "true").build()));
+            assertEquals(why, refused, "nothing is accepted past a hole in the fold");
+        }
+        LabqException atStart = assertThrows(LabqException.class, () -> scheduler().start());
+        assertEquals(LabqException.Kind.STORAGE, atStart.kind());
+        assertTrue(atStart.getMessage().contains("cannot apply journal entry"), atStart.getMessage());
+        assertFalse(dev.labq.store.lock.ExclusiveFileLock.isHeld(LabqHome.of(home).lock()), "a failed start lets go of the home");
+    }
+
+    @Test
     void homeThatCannotBeCreatedIsAStorageError() throws Exception {
         Path file = Files.writeString(home.resolve("file"), "not a directory");
         LabqException e = assertThrows(LabqException.class,

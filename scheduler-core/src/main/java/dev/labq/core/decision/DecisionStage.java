@@ -85,6 +85,9 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private boolean recovered;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile boolean deciding = true;
+    /** Set when an entry cannot be applied: nothing after it may be, so the stage stops (fail-stop). */
+    private LabqException failure;
+    private final CompletableFuture<LabqException> stopped = new CompletableFuture<>();
 
     public DecisionStage(DecisionCore core, Journal journal, ViewProjection projection, JobExecutor executor,
                          InProcessExecutor tasks, SubmissionValidator validator, Clock clock, long killGraceMillis,
@@ -116,17 +119,37 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     @Override
     public void onEvent(RingEvent event, long sequence, boolean endOfBatch) {
         try {
+            if (failure != null) {
+                refuse(event);
+                return;
+            }
             switch (event.kind()) {
                 case JOURNAL -> {
                     JournalEntry entry = event.entry();
-                    apply(entry.index(), entry.timestampMillis(), EventCodec.decode(entry));
+                    try {
+                        apply(entry.index(), entry.timestampMillis(), EventCodec.decode(entry));
+                    } catch (RuntimeException e) {
+                        stop(new LabqException(LabqException.Kind.STORAGE, "the scheduler cannot apply journal entry "
+                                + entry.index() + " (" + e.getMessage() + ") and stopped; fix the cause, check with "
+                                + "`labq replay --verify`, then start `labq serve` again", e));
+                    }
                 }
                 case COMMAND -> handle(event.command());
                 case TICK -> enforceTimeLimits();
-                case CAUGHT_UP -> recover();
+                case CAUGHT_UP -> {
+                    try {
+                        recover();
+                    } catch (RuntimeException e) {
+                        stop(new LabqException(LabqException.Kind.STORAGE, "the scheduler cannot recover the jobs of "
+                                + "its last run (" + e.getMessage() + ")", e));
+                    }
+                }
             }
         } finally {
             event.clear();
+        }
+        if (failure != null) {
+            return;
         }
         if (endOfBatch) {
             if (recovered) {
@@ -204,24 +227,16 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             deferred.add(command); // read your own writes: answer once what this stage journaled is folded
             return;
         }
-        if (command instanceof Command.Submit s) {
-            try {
+        try {
+            if (command instanceof Command.Submit s) {
                 submit(s);
-            } catch (RuntimeException e) {
-                s.reply().completeExceptionally(e);
-            }
-        } else if (command instanceof Command.Control c) {
-            try {
+            } else if (command instanceof Command.Control c) {
                 c.reply().complete(control(c));
-            } catch (RuntimeException e) {
-                c.reply().completeExceptionally(e);
-            }
-        } else if (command instanceof Command.Snapshot s) {
-            try {
+            } else if (command instanceof Command.Snapshot s) {
                 s.reply().complete(snapshot(s.ids()));
-            } catch (RuntimeException e) {
-                s.reply().completeExceptionally(e);
             }
+        } catch (RuntimeException e) {
+            reply(command).completeExceptionally(e);
         }
     }
 
@@ -359,6 +374,42 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         caughtUp.complete(null);
     }
 
+    /** Completes when the stage stopped because the journal could not be applied; the scheduler must go. */
+    public CompletableFuture<LabqException> stopped() {
+        return stopped;
+    }
+
+    /** Stops applying and deciding: a fold with a hole in it would make wrong decisions. */
+    private void stop(LabqException why) {
+        LOG.error(why.getMessage(), why.getCause());
+        failure = why;
+        deciding = false;
+        caughtUp.completeExceptionally(why);
+        deferred.forEach(this::refuseCommand);
+        deferred.clear();
+        stopped.complete(why);
+    }
+
+    private void refuse(RingEvent event) {
+        if (event.kind() == RingEvent.Kind.COMMAND) {
+            refuseCommand(event.command());
+        }
+    }
+
+    private void refuseCommand(Command command) {
+        reply(command).completeExceptionally(failure);
+    }
+
+    private static CompletableFuture<?> reply(Command command) {
+        if (command instanceof Command.Submit s) {
+            return s.reply();
+        }
+        if (command instanceof Command.Control c) {
+            return c.reply();
+        }
+        return ((Command.Snapshot) command).reply();
+    }
+
     /** No new decisions from now on (the scheduler is closing); entries already journaled still apply. */
     public void stopDeciding() {
         deciding = false;
@@ -407,13 +458,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     @Override
     public void onShutdown() {
         LabqException closed = new LabqException(LabqException.Kind.STORAGE, "the scheduler stopped before answering; retry");
-        for (Command command : deferred) {
-            if (command instanceof Command.Control c) {
-                c.reply().completeExceptionally(closed);
-            } else if (command instanceof Command.Snapshot s) {
-                s.reply().completeExceptionally(closed);
-            }
-        }
+        deferred.forEach(command -> reply(command).completeExceptionally(closed));
         deferred.clear();
     }
 
