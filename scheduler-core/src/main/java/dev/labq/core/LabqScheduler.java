@@ -273,6 +273,9 @@ public final class LabqScheduler implements AutoCloseable {
      * (a listener), where the wait would never end.
      */
     private <T> T ask(Command command, CompletableFuture<T> reply) {
+        if (closed) {
+            throw new LabqException(LabqException.Kind.STORAGE, "the scheduler on " + home.root() + " is closed; open it again");
+        }
         if (Thread.currentThread().getName().equals(Ring.DECISION_THREAD)) {
             throw new IllegalStateException("a SchedulerListener must not call the scheduler and wait for it; "
                     + "hand the call to another thread, or chain it on JobHandle.outcome()");

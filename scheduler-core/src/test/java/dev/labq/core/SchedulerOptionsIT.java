@@ -178,6 +178,18 @@ class SchedulerOptionsIT {
     }
 
     @Test
+    void callsAfterCloseFailAndOutcomesStillPendingAreToldSo() throws Exception {
+        LabqScheduler labq = scheduler().start();
+        JobHandle held = labq.submit(JobSpec.process("default", "ana", "true").hold(true).build());
+        labq.close();
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> held.outcome().get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed before the job ended"), e.getCause().getMessage());
+        LabqException closed = assertThrows(LabqException.class, labq::jobs);
+        assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
+    }
+
+    @Test
     void homeThatCannotBeCreatedIsAStorageError() throws Exception {
         Path file = Files.writeString(home.resolve("file"), "not a directory");
         LabqException e = assertThrows(LabqException.class,

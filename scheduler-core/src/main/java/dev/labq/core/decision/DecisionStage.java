@@ -460,6 +460,10 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         LabqException closed = new LabqException(LabqException.Kind.STORAGE, "the scheduler stopped before answering; retry");
         deferred.forEach(command -> reply(command).completeExceptionally(closed));
         deferred.clear();
+        LabqException unfinished = new LabqException(LabqException.Kind.STORAGE,
+                "the scheduler closed before the job ended; it goes on with the next scheduler on this home");
+        watchers.values().forEach(waiting -> waiting.forEach(f -> f.completeExceptionally(unfinished)));
+        watchers.clear();
     }
 
     private static String attemptKey(JobStatus job) {
