@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 /** Runs the scheduler in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "serve", description = {
         "Run the scheduler on the home until stopped.",
+        "With --drain, SIGTERM first waits for the running jobs to end (starting no new ones).",
         "It replays the journal, then starts pending jobs by priority, and serves the other labq commands",
         "on the home's socket. SIGTERM or Ctrl-C stop it cleanly (exit 0); running jobs keep running and",
         "the next `labq serve` picks them up."})
@@ -21,12 +22,19 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @picocli.CommandLine.Option(names = "--drain", description = "on SIGTERM, start nothing more and wait for running jobs to end")
+    boolean drain;
+
     @Override
     public Integer call() {
         LabqScheduler scheduler = LabqScheduler.builder(common.home().root()).serveCommands(ServeCommand::commands).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int code = ExitCodes.STORAGE;
             try {
+                if (drain) {
+                    common.invocation().err().println("labq serve: draining: waiting for running jobs to end");
+                    scheduler.drain().join();
+                }
                 scheduler.close();
                 common.invocation().err().println("labq serve: stopped cleanly");
                 code = ExitCodes.OK; // a signal is how serve is meant to end

@@ -232,6 +232,16 @@ public final class LabqScheduler implements AutoCloseable {
         return jobs(List.of(id)).get(0);
     }
 
+    /**
+     * Starts nothing more and completes once every running job has ended (`labq serve --drain`); then
+     * {@link #close()} leaves nothing behind.
+     */
+    public CompletableFuture<Void> drain() {
+        CompletableFuture<Void> drained = stage.drain();
+        ring.publish(RingEvent.Kind.TICK); // so an idle stage notices at once
+        return drained;
+    }
+
     /** Asks the decision stage to check time limits against the clock now (the ticker calls it too). */
     public void tick() {
         if (!closed) {

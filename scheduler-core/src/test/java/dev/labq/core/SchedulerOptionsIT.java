@@ -190,6 +190,24 @@ class SchedulerOptionsIT {
     }
 
     @Test
+    void drainStartsNothingMoreAndEndsWhenTheRunningJobsHaveEnded() throws Exception {
+        Path go = home.resolve("go");
+        try (LabqScheduler labq = scheduler().config(TestConfigs.withCpus(1)).start()) {
+            JobHandle running = labq.submit(JobSpec.process("default", "ana", "sh", "-c",
+                    "while [ ! -e " + go + " ]; do sleep 0.05; done").build());
+            JobHandle waiting = labq.submit(JobSpec.process("default", "ana", "true").build());
+            dev.labq.core.testkit.Await.until("the first job to run", java.time.Duration.ofSeconds(30),
+                    () -> labq.job(running.id()).state() == JobState.RUNNING);
+            java.util.concurrent.CompletableFuture<Void> drained = labq.drain();
+            assertFalse(drained.isDone(), "a job still runs");
+            Files.createFile(go);
+            drained.get(30, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, running.outcome().get(30, TimeUnit.SECONDS).state());
+            assertEquals(JobState.PENDING, labq.job(waiting.id()).state(), "draining starts nothing new");
+        }
+    }
+
+    @Test
     void homeThatCannotBeCreatedIsAStorageError() throws Exception {
         Path file = Files.writeString(home.resolve("file"), "not a directory");
         LabqException e = assertThrows(LabqException.class,

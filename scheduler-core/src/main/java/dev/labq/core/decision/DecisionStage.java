@@ -85,6 +85,8 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private boolean recovered;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile boolean deciding = true;
+    private volatile boolean draining;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Set when an entry cannot be applied: nothing after it may be, so the stage stops (fail-stop). */
     private LabqException failure;
     private final CompletableFuture<LabqException> stopped = new CompletableFuture<>();
@@ -150,6 +152,9 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         }
         if (failure != null) {
             return;
+        }
+        if (draining && running.isEmpty()) {
+            drained.complete(null);
         }
         if (endOfBatch) {
             if (recovered) {
@@ -413,6 +418,13 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     /** No new decisions from now on (the scheduler is closing); entries already journaled still apply. */
     public void stopDeciding() {
         deciding = false;
+    }
+
+    /** Stops deciding; completes once no job runs any more (checked on this stage's thread). */
+    public CompletableFuture<Void> drain() {
+        deciding = false;
+        draining = true;
+        return drained;
     }
 
     /**
