@@ -27,7 +27,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LabqScheduler scheduler = LabqScheduler.builder(common.home().root()).serveCommands(ServeCommand::commands).start();
+        java.io.PrintStream err = common.invocation().err();
+        LabqScheduler scheduler = LabqScheduler.builder(common.home().root()).serveCommands(ServeCommand::commands)
+                .replayProgress(n -> err.printf("\rlabq serve: replaying the journal: %,d entries", n)).start();
+        err.print("\r"); // over the progress line, if there was one
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int code = ExitCodes.STORAGE;
             try {

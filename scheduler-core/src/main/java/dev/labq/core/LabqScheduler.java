@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * A running labq scheduler on one home: the one process that decides and starts jobs there. Open it with
@@ -110,6 +111,9 @@ public final class LabqScheduler implements AutoCloseable {
                     new SubmissionValidator(config, inventory), clock, config.scheduler().killGraceSeconds() * 1000L,
                     config.scheduler().maxAttempts(),
                     listeners, views.lastAppliedIndex(), rebuilding);
+            if (b.replayProgress != null) {
+                stage.replayProgress(b.replayProgress, 10_000);
+            }
             openedRing = new Ring(stage, new LoggingExceptionHandler());
             this.ring = openedRing;
             openedTailer = new JournalTailer(journal, views.lastAppliedIndex(), ring,
@@ -402,6 +406,7 @@ public final class LabqScheduler implements AutoCloseable {
         private Function<LabqScheduler, RemoteCommands> commands;
         private long expectedJobs = 100_000;
         private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
+        private LongConsumer replayProgress;
 
         private Builder(Path home) {
             this.home = home;
@@ -434,6 +439,9 @@ public final class LabqScheduler implements AutoCloseable {
         public Builder expectedJobs(long value) { this.expectedJobs = value; return this; }
 
         public Builder listener(SchedulerListener value) { this.listeners.add(value); return this; }
+
+        /** Told the number of journal entries replayed, every 10,000, while the start replays the journal. */
+        public Builder replayProgress(LongConsumer value) { this.replayProgress = value; return this; }
 
         /** Takes the home's lock, recovers and replays, and starts scheduling. */
         public LabqScheduler start() {

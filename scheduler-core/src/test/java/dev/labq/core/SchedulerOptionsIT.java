@@ -208,6 +208,20 @@ class SchedulerOptionsIT {
     }
 
     @Test
+    void replayOfALongJournalReportsItsProgress() throws Exception {
+        LabqHome labqHome = LabqHome.of(home);
+        dev.labq.core.event.JournalEvent[] held = new dev.labq.core.event.JournalEvent[25_000];
+        JobId id = dev.labq.core.testkit.HandWrittenJournal.submit(labqHome, JobSpec.process("default", "ana", "true").hold(true).build());
+        java.util.Arrays.fill(held, new dev.labq.core.event.JournalEvent.Held(id));
+        dev.labq.core.testkit.HandWrittenJournal.append(labqHome, held);
+        List<Long> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LabqScheduler labq = scheduler().replayProgress(progress::add).start()) {
+            assertEquals(List.of(10_000L, 20_000L), progress);
+            assertEquals(JobState.HELD, labq.job(id).state());
+        }
+    }
+
+    @Test
     void homeThatCannotBeCreatedIsAStorageError() throws Exception {
         Path file = Files.writeString(home.resolve("file"), "not a directory");
         LabqException e = assertThrows(LabqException.class,

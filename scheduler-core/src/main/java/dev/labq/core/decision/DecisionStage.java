@@ -86,6 +86,9 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile boolean deciding = true;
     private volatile boolean draining;
+    private java.util.function.LongConsumer progress;
+    private long progressEvery = Long.MAX_VALUE;
+    private long replayed;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Set when an entry cannot be applied: nothing after it may be, so the stage stops (fail-stop). */
     private LabqException failure;
@@ -168,7 +171,16 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         }
     }
 
+    /** Told how many entries were replayed so far, every {@code every} entries until caught up (a progress bar). */
+    public void replayProgress(java.util.function.LongConsumer progress, long every) {
+        this.progress = progress;
+        this.progressEvery = every;
+    }
+
     private void apply(long index, long timestampMillis, JournalEvent event) {
+        if (!recovered && progress != null && ++replayed % progressEvery == 0) {
+            progress.accept(replayed);
+        }
         List<JobChange> changes = core.apply(index, timestampMillis, event);
         projection.write(index, changes);
         lastApplied = index;
