@@ -26,6 +26,7 @@ public final class BenchMain {
         Map<String, Supplier<Harness>> harnesses = new LinkedHashMap<>();
         harnesses.put("decision-latency", DecisionLatencyBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
+        harnesses.put("crash-campaign", CrashCampaignBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 

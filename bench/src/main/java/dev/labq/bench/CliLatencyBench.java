@@ -119,8 +119,7 @@ public final class CliLatencyBench implements Harness {
                 JobSpec spec = JobSpec.process(i % 3 == 0 ? "research" : "teaching", "user" + i % 7, "python", "train.py",
                         "--seed", Integer.toString(i)).hold(i > jobs - 100).build();
                 long t = now + i * 1_000L;
-                journal.appendNumbered(type(JournalEvent.Submitted.class), EventCodec.PAYLOAD_VERSION, t,
-                        n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), spec)));
+                EventCodec.appendSubmission(journal, t, spec);
                 if (i <= jobs - 100) {
                     append(journal, t + 10, new JournalEvent.Dispatched(id, 1, new Allocation(1, 256, List.of())));
                     append(journal, t + 20, new JournalEvent.Started(id, 1, 100_000 + i, t + 20));
@@ -131,12 +130,8 @@ public final class CliLatencyBench implements Harness {
         }
     }
 
-    private static int type(Class<? extends JournalEvent> type) {
-        return EventCodec.typeOf(type);
-    }
-
     private static void append(Journal journal, long t, JournalEvent event) {
-        journal.append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, t, EventCodec.encode(event));
+        EventCodec.append(journal, t, event);
     }
 
     private static double[] times(Path launcher, Path home, String[] command, long last, int runs)

@@ -326,8 +326,7 @@ public final class LabqScheduler implements AutoCloseable {
         ring.shutdown();
         executor.close(); // forks already decided still happen and are journaled
         try {
-            journal.append(EventCodec.typeOf(JournalEvent.SchedulerStopped.class), EventCodec.PAYLOAD_VERSION,
-                    clock.millis(), EventCodec.encode(new JournalEvent.SchedulerStopped(ProcessHandle.current().pid())));
+            EventCodec.append(journal, clock.millis(), new JournalEvent.SchedulerStopped(ProcessHandle.current().pid()));
         } finally {
             views.close();
             journal.close();
@@ -371,7 +370,7 @@ public final class LabqScheduler implements AutoCloseable {
 
         private void append(JournalEvent event) {
             try {
-                journal.append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, clock.millis(), EventCodec.encode(event));
+                EventCodec.append(journal, clock.millis(), event);
             } catch (StoreException e) {
                 LOG.error("cannot journal {}: {}", event, e.toString());
             }

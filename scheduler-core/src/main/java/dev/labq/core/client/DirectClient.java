@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * {@link LabqClient} with no scheduler running: validates against a fold of the journal and appends to
@@ -33,6 +34,7 @@ final class DirectClient implements LabqClient {
     private final LabqHome home;
     private final Clock clock = Clock.system();
     private Journal journal;
+    private SubmissionValidator validator;
 
     DirectClient(LabqHome home) {
         this.home = home;
@@ -45,12 +47,14 @@ final class DirectClient implements LabqClient {
 
     @Override
     public JobId submit(JobSpec spec) {
-        LabqConfig config = LabqConfig.load(home.root());
-        JobTable table = JobsReader.fold(home);
-        JobSpec accepted = new SubmissionValidator(config, MachineInventory.of(config.machine())).accept(spec, table::contains);
-        Journal.Numbered numbered = writable().appendNumbered(EventCodec.typeOf(JournalEvent.Submitted.class),
-                EventCodec.PAYLOAD_VERSION, clock.millis(),
-                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), accepted)));
+        if (validator == null) { // once per client: reading the machine (OSHI) costs a third of a second
+            LabqConfig config = LabqConfig.load(home.root());
+            validator = new SubmissionValidator(config, MachineInventory.of(config.machine()));
+        }
+        // Only dependencies need the other jobs, and folding the journal costs O(jobs): skip it without them.
+        Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
+        JobSpec accepted = validator.accept(spec, exists);
+        Journal.Numbered numbered = EventCodec.appendSubmission(writable(), clock.millis(), accepted);
         return JobId.of(numbered.number());
     }
 
@@ -115,7 +119,7 @@ final class DirectClient implements LabqClient {
     }
 
     private void append(JournalEvent event) {
-        writable().append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, clock.millis(), EventCodec.encode(event));
+        EventCodec.append(writable(), clock.millis(), event);
     }
 
     private Journal writable() {

@@ -259,9 +259,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
 
     private void submit(Command.Submit s) {
         JobSpec spec = validator.accept(s.spec(), this::exists);
-        Journal.Numbered numbered = journal.appendNumbered(EventCodec.typeOf(JournalEvent.Submitted.class),
-                EventCodec.PAYLOAD_VERSION, clock.millis(),
-                n -> EventCodec.encode(new JournalEvent.Submitted(JobId.of(n), spec)));
+        Journal.Numbered numbered = EventCodec.appendSubmission(journal, clock.millis(), spec);
         appendedUpTo = numbered.index();
         JobId id = JobId.of(numbered.number());
         acceptedNotApplied.add(id.value());
@@ -474,8 +472,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     }
 
     private void append(JournalEvent event) {
-        appendedUpTo = journal.append(EventCodec.typeOf(event), EventCodec.PAYLOAD_VERSION, clock.millis(),
-                EventCodec.encode(event));
+        appendedUpTo = EventCodec.append(journal, clock.millis(), event);
     }
 
     /** Commands still waiting for their own writes to be folded fail rather than hang. */

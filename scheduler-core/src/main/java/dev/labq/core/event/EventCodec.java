@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.labq.core.LabqException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.store.Journal;
 import dev.labq.store.JournalEntry;
 
 import java.io.IOException;
@@ -46,6 +49,17 @@ public final class EventCodec {
 
     public static String typeName(int type) {
         return type >= 0 && type < TYPES.size() ? TYPES.get(type).getSimpleName() : "Unknown" + type;
+    }
+
+    /** Appends {@code event} to {@code journal} as of {@code timestampMillis}; returns its index. */
+    public static long append(Journal journal, long timestampMillis, JournalEvent event) {
+        return journal.append(typeOf(event), PAYLOAD_VERSION, timestampMillis, encode(event));
+    }
+
+    /** Appends a submission under the next job id; the payload is made for that id. */
+    public static Journal.Numbered appendSubmission(Journal journal, long timestampMillis, JobSpec spec) {
+        return journal.appendNumbered(typeOf(JournalEvent.Submitted.class), PAYLOAD_VERSION, timestampMillis,
+                n -> encode(new JournalEvent.Submitted(JobId.of(n), spec)));
     }
 
     public static byte[] encode(JournalEvent event) {
