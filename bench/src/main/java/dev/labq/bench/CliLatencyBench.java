@@ -111,7 +111,7 @@ public final class CliLatencyBench implements Harness {
 
     /** Journals N jobs as a real run would have: submitted, dispatched, started, finished (100 left held). */
     private static long journal(LabqHome home, int jobs) {
-        long now = System.currentTimeMillis() - jobs * 1_000L;
+        long now = dev.labq.core.time.Clock.system().millis() - jobs * 1_000L;
         try (Journal journal = Journal.open(home.journal(), home.jobIds())) {
             for (int i = 1; i <= jobs; i++) {
                 JobId id = JobId.of(i);

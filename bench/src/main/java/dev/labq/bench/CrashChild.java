@@ -51,7 +51,7 @@ public final class CrashChild {
             say("ACK " + id.value());
         }
         say("DONE");
-        Thread.sleep(Long.MAX_VALUE); // keeps dispatching and recording exits until the parent kills it
+        new java.util.concurrent.CountDownLatch(1).await(); // keeps dispatching and recording exits until the parent kills it
     }
 
     private static void submit(Path home, int count) {

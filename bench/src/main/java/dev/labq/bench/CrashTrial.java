@@ -125,7 +125,7 @@ final class CrashTrial {
                             .filter(j -> !j.state().isTerminal()).map(j -> j.id().value() + "=" + j.state())
                             .collect(Collectors.joining(" ")));
                 }
-                Thread.sleep(50);
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // real processes run meanwhile
                 jobs = labq.jobs();
             }
             Set<Long> present = jobs.stream().map(j -> j.id().value()).collect(Collectors.toSet());

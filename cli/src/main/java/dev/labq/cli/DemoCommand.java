@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long t0 = System.currentTimeMillis();
+        dev.labq.core.time.Clock clock = dev.labq.core.time.Clock.system();
+        long t0 = clock.millis();
         List<JobId> started = new CopyOnWriteArrayList<>();
         try (LabqScheduler labq = LabqScheduler.builder(common.home().root()).listener(change -> {
             JobStatus j = change.after();
@@ -51,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
                 started.add(j.id());
             }
             if (j.state() == JobState.RUNNING || j.isTerminal()) {
-                common.invocation().out().printf("  %6.2fs  job %-4s %-9s %-14s %s%n", (System.currentTimeMillis() - t0) / 1000.0,
+                common.invocation().out().printf("  %6.2fs  job %-4s %-9s %-14s %s%n", (clock.millis() - t0) / 1000.0,
                         j.id(), j.spec().project(), j.spec().name(), j.state()
                                 + (j.allocation() != null && !j.allocation().gpuIds().isEmpty() ? " on GPU " + j.allocation().gpuIds() : "")
                                 + (j.exitCode() != null ? " exit " + j.exitCode() : ""));
