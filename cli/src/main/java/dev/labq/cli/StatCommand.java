@@ -50,7 +50,7 @@ final class StatCommand implements Callable<Integer> {
         try (LabqClient client = common.client()) {
             jobs = client.stat(ids);
         }
-        long now = System.currentTimeMillis();
+        long now = dev.labq.core.time.Clock.system().millis();
         List<JobStatus> shown = jobs.stream()
                 .filter(j -> !ids.isEmpty() || all || !j.isTerminal() || j.endMillis() == null || now - j.endMillis() < RECENT_MILLIS)
                 .filter(j -> project == null || project.equals(j.spec().project()))

@@ -210,7 +210,7 @@ final class SubmitCommand implements Callable<Integer> {
                         memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText),
                         first(gpus, d.gpus, gpuType != null || d.gpuType != null ? 1 : 0), first(gpuType, d.gpuType)),
                 first(importance, d.importance),
-                deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, System.currentTimeMillis(), ZoneId.systemDefault()),
+                deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), ZoneId.systemDefault()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencyText == null ? List.of() : parseDependency(dependencyText),
                 Boolean.TRUE.equals(first(hold, d.hold)));
