@@ -1,6 +1,7 @@
 package dev.labq.bench;
 
 import dev.labq.core.decision.DecisionCore;
+import dev.labq.core.decision.ReadyQueue;
 import dev.labq.core.decision.ResourcePool;
 import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
 import dev.labq.core.state.JobTable;
@@ -112,13 +113,15 @@ public final class DecisionLatencyBench implements Harness {
     }
 
     static DecisionCore labq() {
-        return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), new ImportanceDeadlineAgePolicy(JobMix.CONFIG));
+        ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(JobMix.CONFIG);
+        return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), policy,
+                ReadyQueue.ordered(policy.order()), JobMix.CONFIG.scheduler().backfillJobs());
     }
 
     static DecisionCore baseline() {
         ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(JobMix.CONFIG);
         return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), policy,
-                new SortEveryDecisionQueue(policy.order()));
+                new SortEveryDecisionQueue(policy.order()), JobMix.CONFIG.scheduler().backfillJobs());
     }
 
     /** k: the baseline decides once per N/500 decisions, but at least {@code floor} times in the window. */

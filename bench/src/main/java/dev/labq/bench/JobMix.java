@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * A seeded stream of job specs shaped like a shared lab machine's queue: four projects of different
  * importance, a few jobs with their own importance, a fifth with a deadline, most jobs on 1-8 CPUs, one in
- * eight asking for one or two GPUs (of a type or any). The same seed gives the same stream.
+ * eight asking for one or two GPUs (of a type or any), four in five with a time limit. The same seed gives the same stream.
  */
 final class JobMix {
     /** The projects of config/labq.yaml, built in code so the harness needs no file. */
@@ -46,6 +46,10 @@ final class JobMix {
         String user = USERS[random.nextInt(USERS.length)];
         JobSpec.Builder job = JobSpec.process(project(), user, "python", "train.py");
         job.resources(resources());
+        if (random.nextInt(5) != 0) {
+            // Most people give a limit (backfill plans with it); 10 minutes to a day, in minutes.
+            job.timeLimitSeconds(60L * (10 + random.nextInt(24 * 60 - 10)));
+        }
         if (random.nextInt(20) == 0) {
             job.importance(random.nextInt(151));
         }

@@ -6,6 +6,7 @@ import dev.labq.core.state.JobStatus;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,5 +65,11 @@ final class SortEveryDecisionQueue implements ReadyQueue {
     @Override
     public int size() {
         return pending.size();
+    }
+
+    @Override
+    public Iterator<JobStatus> iterator() {
+        first();
+        return sorted.subList(head, sorted.size()).iterator();
     }
 }

@@ -54,7 +54,7 @@ final class SteadyState {
         }
         List<Dispatched> started;
         do {
-            started = labq.decide();
+            started = labq.decide(clock.millis());
             for (Dispatched d : started) {
                 index++;
                 labq.apply(index, clock.millis(), d);
@@ -85,7 +85,7 @@ final class SteadyState {
 
         long start = System.nanoTime();
         labq.apply(finishIndex, now, finished);
-        List<Dispatched> started = labq.decide();
+        List<Dispatched> started = labq.decide(now);
         for (int i = 0; i < started.size(); i++) {
             labq.apply(finishIndex + 1 + i, now, started.get(i));
         }
@@ -94,7 +94,7 @@ final class SteadyState {
         if (baselineDecides) {
             start = System.nanoTime();
             baseline.apply(finishIndex, now, finished);
-            List<Dispatched> chosen = baseline.decide();
+            List<Dispatched> chosen = baseline.decide(now);
             for (int i = 0; i < chosen.size(); i++) {
                 baseline.apply(finishIndex + 1 + i, now, chosen.get(i));
             }

@@ -3,6 +3,7 @@ package dev.labq.core;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
 import dev.labq.core.decision.DecisionCore;
+import dev.labq.core.decision.ReadyQueue;
 import dev.labq.core.decision.DecisionStage;
 import dev.labq.core.decision.ResourcePool;
 import dev.labq.core.domain.JobId;
@@ -18,6 +19,7 @@ import dev.labq.core.execution.ProcessExecutor;
 import dev.labq.core.execution.RoutingExecutor;
 import dev.labq.core.intake.SubmissionValidator;
 import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.ring.Command;
 import dev.labq.core.ring.JournalTailer;
 import dev.labq.core.ring.Ring;
@@ -105,7 +107,9 @@ public final class LabqScheduler implements AutoCloseable {
             this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports);
             openedExecutor = new RoutingExecutor(b.processExecutor.apply(reports), tasks);
             this.executor = openedExecutor;
-            DecisionCore core = new DecisionCore(table, new ResourcePool(inventory), new ImportanceDeadlineAgePolicy(config));
+            PriorityPolicy policy = new ImportanceDeadlineAgePolicy(config);
+            DecisionCore core = new DecisionCore(table, new ResourcePool(inventory), policy,
+                    ReadyQueue.ordered(policy.order()), config.scheduler().backfillJobs());
             listeners.addAll(b.listeners);
             this.stage = new DecisionStage(core, journal, new ViewProjection(views), executor, tasks,
                     new SubmissionValidator(config, inventory), clock, config.scheduler().killGraceSeconds() * 1000L,

@@ -33,7 +33,7 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
             throw new InvalidInputException("projects", projects, "configure at least one project in " + FILE_NAME);
         }
         projects = Map.copyOf(projects);
-        scheduler = scheduler == null ? new Settings(null, null, null, null) : scheduler;
+        scheduler = scheduler == null ? new Settings(null, null, null, null, null, null) : scheduler;
         if (!projects.containsKey(scheduler.defaultProject())) {
             throw new InvalidInputException("scheduler.defaultProject", scheduler.defaultProject(),
                     "name one of the configured projects " + projects.keySet());
@@ -78,12 +78,24 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
     /**
      * Scheduler settings.
      *
-     * @param maxAttempts how many times a job may be started when the machine (its "node") fails under it,
-     *                    the first start included
+     * @param maxAttempts   how many times a job may be started when the machine (its "node") fails under it,
+     *                      the first start included
+     * @param backfill      {@code easy}: jobs behind a blocked head start when they cannot delay its reserved
+     *                      start (by their time limit, or by using only what the head leaves); {@code none}:
+     *                      strict priority
+     * @param backfillDepth how many waiting jobs one backfill pass looks at (Slurm's bf_max_job_test)
      */
-    public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts) {
+    public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts,
+                           String backfill, Integer backfillDepth) {
+        public static final String BACKFILL_EASY = "easy";
+        public static final String BACKFILL_NONE = "none";
+
         public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject) {
             this(killGraceSeconds, inProcessThreads, defaultProject, null);
+        }
+
+        public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts) {
+            this(killGraceSeconds, inProcessThreads, defaultProject, maxAttempts, null, null);
         }
 
         public Settings {
@@ -100,6 +112,19 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
             if (inProcessThreads < 1) {
                 throw new InvalidInputException("scheduler.inProcessThreads", inProcessThreads, "use 1 or more threads");
             }
+            backfill = backfill == null ? BACKFILL_EASY : backfill;
+            if (!backfill.equals(BACKFILL_EASY) && !backfill.equals(BACKFILL_NONE)) {
+                throw new InvalidInputException("scheduler.backfill", backfill, "use easy or none");
+            }
+            backfillDepth = backfillDepth == null ? 500 : backfillDepth;
+            if (backfillDepth < 1) {
+                throw new InvalidInputException("scheduler.backfillDepth", backfillDepth, "use 1 or more jobs");
+            }
+        }
+
+        /** How many jobs a backfill pass may look at; 0 when backfill is off. */
+        public int backfillJobs() {
+            return backfill.equals(BACKFILL_EASY) ? backfillDepth : 0;
         }
     }
 

@@ -466,7 +466,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
         if (!deciding) {
             return;
         }
-        for (Dispatched decision : core.decide()) {
+        for (Dispatched decision : core.decide(clock.millis())) {
             append(decision);
         }
     }

@@ -3,6 +3,7 @@ package dev.labq.core.decision;
 import dev.labq.core.state.JobStatus;
 
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.TreeSet;
 
 /**
@@ -10,7 +11,7 @@ import java.util.TreeSet;
  * {@link DecisionCore} keeps it; the default is a balanced tree, so finding the next job costs O(log n).
  * Not thread-safe.
  */
-public interface ReadyQueue {
+public interface ReadyQueue extends Iterable<JobStatus> {
 
     /** Adds a job; it is removed again with the same instance. */
     void add(JobStatus job);
@@ -24,6 +25,10 @@ public interface ReadyQueue {
     JobStatus pollFirst();
 
     int size();
+
+    /** The jobs in order, first to last (backfill looks behind the first); do not change the queue meanwhile. */
+    @Override
+    Iterator<JobStatus> iterator();
 
     /** The default: a tree ordered by {@code order}. */
     static ReadyQueue ordered(Comparator<JobStatus> order) {
@@ -52,6 +57,11 @@ public interface ReadyQueue {
             @Override
             public int size() {
                 return tree.size();
+            }
+
+            @Override
+            public Iterator<JobStatus> iterator() {
+                return tree.iterator();
             }
         };
     }

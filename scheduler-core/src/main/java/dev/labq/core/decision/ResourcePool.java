@@ -70,6 +70,18 @@ public final class ResourcePool {
                 && request.gpus() <= inventory.gpuCount(request.gpuType());
     }
 
+    /** What is free now, as an amount in {@code like}'s GPU types (for backfill's plan). */
+    Capacity free(Capacity like) {
+        Capacity free = like.empty();
+        free.addCpusAndMemory(freeCpus, freeMemoryMb);
+        for (GpuDevice gpu : inventory.gpus()) {
+            if (!busyGpus.get(gpu.id())) {
+                free.addGpu(gpu.id());
+            }
+        }
+        return free;
+    }
+
     public int freeCpus() {
         return freeCpus;
     }

@@ -59,7 +59,7 @@ class DecisionCoreTest {
 
     /** Decides and journals every decision, as the decision stage does. */
     private List<Dispatched> decideAndJournal() {
-        List<Dispatched> decisions = core.decide();
+        List<Dispatched> decisions = core.decide(0);
         decisions.forEach(this::apply);
         return decisions;
     }
@@ -81,7 +81,7 @@ class DecisionCoreTest {
         assertSame(pool, c.pool());
         assertSame(policy, c.policy());
         assertEquals(0, c.readyCount());
-        assertTrue(c.decide().isEmpty());
+        assertTrue(c.decide(0).isEmpty());
     }
 
     @Test
@@ -90,26 +90,26 @@ class DecisionCoreTest {
                 .resources(new Resources(2, 1024, 1, null)).build()));
         assertEquals(1, core.readyCount());
         assertEquals("Priority", reason(J1));
-        List<Dispatched> decisions = core.decide();
+        List<Dispatched> decisions = core.decide(0);
         assertEquals(List.of(new Dispatched(J1, 1, new Allocation(2, 1024, List.of(1)))), decisions);
     }
 
     @Test
     void decisionReservesAtOnceAndIsInFlightUntilJournaled() {
         apply(new Submitted(J1, job("low", 3)));
-        core.decide();
+        core.decide(0);
         assertTrue(core.isInFlight(J1));
         assertEquals(0, core.readyCount());
         assertEquals(1, core.pool().freeCpus());
         assertEquals(7168, core.pool().freeMemoryMb());
         assertEquals("Dispatching", reason(J1));
-        assertTrue(core.decide().isEmpty(), "an in-flight job is not decided twice");
+        assertTrue(core.decide(0).isEmpty(), "an in-flight job is not decided twice");
     }
 
     @Test
     void journaledDispatchConfirmsReservationWithoutTakingItTwice() {
         apply(new Submitted(J1, job("low", 3)));
-        Dispatched d = core.decide().get(0);
+        Dispatched d = core.decide(0).get(0);
         List<JobChange> changes = apply(d);
         assertEquals(1, changes.size());
         assertEquals(JobState.RUNNING, status(J1).state());
@@ -144,14 +144,14 @@ class DecisionCoreTest {
         apply(new Submitted(J1, job("low", 1)));
         apply(new Submitted(J2, job("high", 1)));
         apply(new Submitted(J3, JobSpec.process("low", "ada", "x").importance(50).build()));
-        assertEquals(List.of(J2, J3, J1), core.decide().stream().map(Dispatched::job).toList());
+        assertEquals(List.of(J2, J3, J1), core.decide(0).stream().map(Dispatched::job).toList());
     }
 
     @Test
     void olderSubmissionRunsFirstAtEqualPriority() {
         apply(new Submitted(J2, job("low", 1)));
         apply(new Submitted(J1, job("low", 1)));
-        assertEquals(List.of(J2, J1), core.decide().stream().map(Dispatched::job).toList());
+        assertEquals(List.of(J2, J1), core.decide(0).stream().map(Dispatched::job).toList());
     }
 
     @Test
@@ -160,7 +160,7 @@ class DecisionCoreTest {
         decideAndJournal(); // J1 runs on 1 of 4 CPUs
         apply(new Submitted(J2, job("high", 4)));
         apply(new Submitted(J3, job("low", 1)));
-        assertTrue(core.decide().isEmpty(), "J3 would fit, but J2 is ahead of it");
+        assertTrue(core.decide(0).isEmpty(), "J3 would fit, but J2 is ahead of it");
         assertEquals("Resources", reason(J2));
         assertEquals("Priority", reason(J3));
         assertEquals(2, core.readyCount());
@@ -173,7 +173,7 @@ class DecisionCoreTest {
         decideAndJournal();
         apply(new Submitted(J2, job("high", 4)));
         apply(new Submitted(J3, job("low", 1)));
-        core.decide();
+        core.decide(0);
         apply(new Finished(J1, 1, JobState.COMPLETED, 0, null));
         assertEquals(List.of(new Dispatched(J2, 1, new Allocation(4, 1024, List.of()))), decideAndJournal());
         assertEquals("Resources", reason(J3));
@@ -184,7 +184,7 @@ class DecisionCoreTest {
     @Test
     void dispatchForCancelledJobIsVoidedAndReleasesResources() {
         apply(new Submitted(J1, JobSpec.process("low", "ada", "x").resources(new Resources(2, 2048, 1, "a100")).build()));
-        Dispatched d = core.decide().get(0);
+        Dispatched d = core.decide(0).get(0);
         apply(new CancelRequested(J1)); // journaled before the dispatch
         assertEquals(JobState.CANCELLED, status(J1).state());
         assertEquals(2, core.pool().freeCpus(), "still reserved until the dispatch comes back");
@@ -200,7 +200,7 @@ class DecisionCoreTest {
     @Test
     void dispatchForJobHeldMeanwhileIsVoidedAndJobRunsAgainAfterRelease() {
         apply(new Submitted(J1, job("low", 2)));
-        Dispatched d = core.decide().get(0);
+        Dispatched d = core.decide(0).get(0);
         apply(new Held(J1));
         assertEquals("Held", reason(J1));
         assertTrue(apply(d).isEmpty());
@@ -216,11 +216,11 @@ class DecisionCoreTest {
     @Test
     void jobHeldAndReleasedWhileInFlightRunsOnceWithOneReservation() {
         apply(new Submitted(J1, job("low", 2)));
-        Dispatched d = core.decide().get(0);
+        Dispatched d = core.decide(0).get(0);
         apply(new Held(J1));
         apply(new Released(J1));
         assertEquals(0, core.readyCount(), "still in flight");
-        assertTrue(core.decide().isEmpty());
+        assertTrue(core.decide(0).isEmpty());
         apply(d);
         assertEquals(JobState.RUNNING, status(J1).state());
         assertEquals(2, core.pool().freeCpus());
@@ -229,7 +229,7 @@ class DecisionCoreTest {
     @Test
     void duplicateDispatchEntryChangesNothingAndKeepsReservation() {
         apply(new Submitted(J1, job("low", 2)));
-        Dispatched d = core.decide().get(0);
+        Dispatched d = core.decide(0).get(0);
         apply(d);
         long at = index;
         assertTrue(core.apply(at, at * 1000, d).isEmpty());
@@ -252,7 +252,7 @@ class DecisionCoreTest {
         apply(new Submitted(J1, JobSpec.process("low", "ada", "x").hold(true).build()));
         assertEquals(0, core.readyCount());
         assertEquals("Held", reason(J1));
-        assertTrue(core.decide().isEmpty());
+        assertTrue(core.decide(0).isEmpty());
     }
 
     @Test
@@ -276,7 +276,7 @@ class DecisionCoreTest {
         assertEquals(2, changes.size());
         assertEquals(JobState.CANCELLED, status(J2).state());
         assertEquals(0, core.readyCount());
-        assertTrue(core.decide().isEmpty());
+        assertTrue(core.decide(0).isEmpty());
         assertEquals(4, core.pool().freeCpus());
     }
 
@@ -306,12 +306,12 @@ class DecisionCoreTest {
         assertEquals(7168, core.pool().freeMemoryMb());
         assertEquals(1, core.pool().freeGpus());
         assertEquals(1, core.readyCount());
-        assertTrue(core.decide().isEmpty(), "the only a100 is held by the restored job");
+        assertTrue(core.decide(0).isEmpty(), "the only a100 is held by the restored job");
         assertEquals("Resources", reason(J2));
 
         apply(new Finished(J1, 1, JobState.COMPLETED, 0, null));
         assertEquals(4, core.pool().freeCpus());
-        assertEquals(List.of(new Dispatched(J2, 1, new Allocation(1, 1024, List.of(0)))), core.decide());
+        assertEquals(List.of(new Dispatched(J2, 1, new Allocation(1, 1024, List.of(0)))), core.decide(0));
     }
 
     @Test

@@ -1,0 +1,116 @@
+package dev.labq.core.decision;
+
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.config.MachineInventory.GpuDevice;
+import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.Resources;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An amount of the machine: CPUs, memory and a count of GPUs per type. Backfill plans with amounts, not
+ * devices: a job that asks for a GPU type may take any device of it, so counts decide whether it fits.
+ * Mutable and owned by one decision.
+ */
+final class Capacity {
+    /** GPU types, those with the smallest devices first: an untyped request takes from them first, as placement does. */
+    private final List<String> types;
+    private final Map<Integer, Integer> typeOfDevice;
+    private final int[] gpus;
+    private int cpus;
+    private long memoryMb;
+
+    private Capacity(List<String> types, Map<Integer, Integer> typeOfDevice) {
+        this.types = types;
+        this.typeOfDevice = typeOfDevice;
+        this.gpus = new int[types.size()];
+    }
+
+    /** Nothing of the machine {@code inventory}, in its GPU types. */
+    static Capacity none(MachineInventory inventory) {
+        List<String> types = new ArrayList<>();
+        Map<Integer, Integer> typeOfDevice = new HashMap<>();
+        inventory.gpus().stream()
+                .sorted(Comparator.comparingLong(GpuDevice::memoryMb).thenComparingInt(GpuDevice::id))
+                .forEach(gpu -> {
+                    if (!types.contains(gpu.type())) {
+                        types.add(gpu.type());
+                    }
+                    typeOfDevice.put(gpu.id(), types.indexOf(gpu.type()));
+                });
+        return new Capacity(types, typeOfDevice);
+    }
+
+    /** An empty amount in the same GPU types. */
+    Capacity empty() {
+        return new Capacity(types, typeOfDevice);
+    }
+
+    Capacity copy() {
+        Capacity copy = empty();
+        copy.add(this);
+        return copy;
+    }
+
+    void add(Capacity other) {
+        cpus += other.cpus;
+        memoryMb += other.memoryMb;
+        for (int t = 0; t < gpus.length; t++) {
+            gpus[t] += other.gpus[t];
+        }
+    }
+
+    void add(Allocation allocation) {
+        cpus += allocation.cpus();
+        memoryMb += allocation.memoryMb();
+        for (int id : allocation.gpuIds()) {
+            gpus[typeOfDevice.get(id)]++;
+        }
+    }
+
+    /** Adds one device of the type of GPU {@code id}. */
+    void addGpu(int id) {
+        gpus[typeOfDevice.get(id)]++;
+    }
+
+    void addCpusAndMemory(int moreCpus, long moreMemoryMb) {
+        cpus += moreCpus;
+        memoryMb += moreMemoryMb;
+    }
+
+    boolean fits(Resources request) {
+        return request.cpus() <= cpus && request.memoryMb() <= memoryMb && request.gpus() <= gpusFor(request.gpuType());
+    }
+
+    /** Takes {@code request} out; call only when it {@link #fits}. */
+    void subtract(Resources request) {
+        cpus -= request.cpus();
+        memoryMb -= request.memoryMb();
+        int left = request.gpus();
+        if (request.gpuType() != null) {
+            gpus[types.indexOf(request.gpuType())] -= left;
+            return;
+        }
+        for (int t = 0; t < gpus.length && left > 0; t++) {
+            int taken = Math.min(left, gpus[t]);
+            gpus[t] -= taken;
+            left -= taken;
+        }
+    }
+
+    private int gpusFor(String type) {
+        if (type == null) {
+            int all = 0;
+            for (int count : gpus) {
+                all += count;
+            }
+            return all;
+        }
+        int t = types.indexOf(type);
+        return t < 0 ? 0 : gpus[t];
+    }
+}
