@@ -27,6 +27,9 @@ public final class BenchMain {
         harnesses.put("decision-latency", DecisionLatencyBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
         harnesses.put("crash-campaign", CrashCampaignBench::new);
+        harnesses.put("trace-swf", TraceSwfBench::new);
+        harnesses.put("trace-pipelines", TracePipelinesBench::new);
+        harnesses.put("trace-gpu", TraceGpuBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 

@@ -21,12 +21,15 @@ public final class ResultLines {
 
     /**
      * A labq figure with the baseline measured in the same run, and their ratio (baseline / labq, so above 1
-     * means labq is faster).
+     * means labq is faster). Two zeros are equal (ratio 1); a zero labq figure against a positive baseline
+     * prints {@code inf}.
      */
     public void compared(String metric, double labq, double baseline, String unit) {
         metric(metric, labq, unit);
         metric(metric + ".baseline", baseline, unit);
-        out.println(String.format(Locale.ROOT, "RESULT %s.ratio %.2f x", metric, baseline / labq));
+        double ratio = labq == 0 && baseline == 0 ? 1 : baseline / labq;
+        out.println(String.format(Locale.ROOT, "RESULT %s.ratio %s x", metric,
+                Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio)));
     }
 
     /** Six decimals keep nanoseconds visible when the unit is milliseconds. */

@@ -72,14 +72,17 @@ final class Capacity {
         }
     }
 
-    /** Adds one device of the type of GPU {@code id}. */
-    void addGpu(int id) {
-        gpus[typeOfDevice.get(id)]++;
-    }
-
-    void addCpusAndMemory(int moreCpus, long moreMemoryMb) {
-        cpus += moreCpus;
-        memoryMb += moreMemoryMb;
+    /** What {@code placement} has free now, in this amount's GPU types. */
+    Capacity freeIn(Placement placement) {
+        Capacity free = empty();
+        free.cpus = placement.freeCpus();
+        free.memoryMb = placement.freeMemoryMb();
+        for (GpuDevice gpu : placement.inventory().gpus()) {
+            if (placement.isGpuFree(gpu.id())) {
+                free.gpus[typeOfDevice.get(gpu.id())]++;
+            }
+        }
+        return free;
     }
 
     boolean fits(Resources request) {

@@ -38,7 +38,7 @@ import java.util.Map;
  */
 public final class DecisionCore {
     private final JobTable table;
-    private final ResourcePool pool;
+    private final Placement pool;
     private final PriorityPolicy policy;
     private final ReadyQueue ready;
     private final Map<Long, JobStatus> readyById = new HashMap<>();
@@ -50,7 +50,7 @@ public final class DecisionCore {
     private JobId blockedHead;
 
     /** Strict priority, no backfill. */
-    public DecisionCore(JobTable table, ResourcePool pool, PriorityPolicy policy) {
+    public DecisionCore(JobTable table, Placement pool, PriorityPolicy policy) {
         this(table, pool, policy, ReadyQueue.ordered(policy.order()), 0);
     }
 
@@ -58,7 +58,7 @@ public final class DecisionCore {
      * @param ready         the ready index; the benchmarks' baselines differ from labq only there
      * @param backfillDepth how many waiting jobs a backfill pass looks at; 0 turns backfill off
      */
-    public DecisionCore(JobTable table, ResourcePool pool, PriorityPolicy policy, ReadyQueue ready, int backfillDepth) {
+    public DecisionCore(JobTable table, Placement pool, PriorityPolicy policy, ReadyQueue ready, int backfillDepth) {
         this.table = table;
         this.pool = pool;
         this.policy = policy;
@@ -169,7 +169,7 @@ public final class DecisionCore {
         Resources wanted = head.spec().resources();
         long reservedStart = Long.MAX_VALUE;
         Capacity leftBesideHead = noCapacity.empty(); // what the head leaves free at its reserved start
-        Capacity freeThen = pool.free(noCapacity);
+        Capacity freeThen = noCapacity.freeIn(pool);
         List<RunningJob> byEnd = new ArrayList<>(running.values());
         byEnd.sort(Comparator.comparingLong(RunningJob::endMillis));
         for (RunningJob job : byEnd) {
@@ -235,7 +235,7 @@ public final class DecisionCore {
         return table;
     }
 
-    public ResourcePool pool() {
+    public Placement pool() {
         return pool;
     }
 

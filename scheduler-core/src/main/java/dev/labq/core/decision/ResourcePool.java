@@ -16,7 +16,7 @@ import java.util.List;
  * <p>GPU placement is best fit: among free devices of the requested type (any type when none is asked for),
  * the smallest-memory ones first, so large devices stay free for the jobs that need them.
  */
-public final class ResourcePool {
+public final class ResourcePool implements Placement {
     private final MachineInventory inventory;
     private final List<GpuDevice> gpusSmallestFirst;
     private final BitSet busyGpus = new BitSet();
@@ -31,7 +31,7 @@ public final class ResourcePool {
         this.freeMemoryMb = inventory.memoryMb();
     }
 
-    /** Reserves what {@code request} asks for and says which devices, or returns {@code null} when it does not fit now. */
+    @Override
     public Allocation tryReserve(Resources request) {
         if (request.cpus() > freeCpus || request.memoryMb() > freeMemoryMb) {
             return null;
@@ -51,49 +51,47 @@ public final class ResourcePool {
         return allocation;
     }
 
-    /** Marks an allocation made earlier (restored from the journal) as taken. */
+    @Override
     public void reserve(Allocation allocation) {
         freeCpus -= allocation.cpus();
         freeMemoryMb -= allocation.memoryMb();
         allocation.gpuIds().forEach(busyGpus::set);
     }
 
+    @Override
     public void release(Allocation allocation) {
         freeCpus += allocation.cpus();
         freeMemoryMb += allocation.memoryMb();
         allocation.gpuIds().forEach(busyGpus::clear);
     }
 
-    /** Whether {@code request} could ever fit on this machine, all of it free. */
+    @Override
     public boolean couldEverFit(Resources request) {
         return request.cpus() <= inventory.cpus() && request.memoryMb() <= inventory.memoryMb()
                 && request.gpus() <= inventory.gpuCount(request.gpuType());
     }
 
-    /** What is free now, as an amount in {@code like}'s GPU types (for backfill's plan). */
-    Capacity free(Capacity like) {
-        Capacity free = like.empty();
-        free.addCpusAndMemory(freeCpus, freeMemoryMb);
-        for (GpuDevice gpu : inventory.gpus()) {
-            if (!busyGpus.get(gpu.id())) {
-                free.addGpu(gpu.id());
-            }
-        }
-        return free;
-    }
-
+    @Override
     public int freeCpus() {
         return freeCpus;
     }
 
+    @Override
     public long freeMemoryMb() {
         return freeMemoryMb;
     }
 
+    @Override
     public int freeGpus() {
         return inventory.gpus().size() - busyGpus.cardinality();
     }
 
+    @Override
+    public boolean isGpuFree(int id) {
+        return !busyGpus.get(id);
+    }
+
+    @Override
     public MachineInventory inventory() {
         return inventory;
     }

@@ -1,0 +1,95 @@
+package dev.labq.bench;
+
+import dev.labq.bench.sim.AlibabaGpuTrace;
+import dev.labq.bench.sim.ClusterFill;
+import dev.labq.bench.sim.ClusterPlacement;
+import dev.labq.bench.sim.Metrics;
+import dev.labq.bench.sim.SchedulingPolicy;
+import dev.labq.bench.sim.SimulationReport;
+import dev.labq.bench.sim.TraceJob;
+import dev.labq.bench.sim.Workload;
+import dev.labq.core.config.LabqConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replays Alibaba's GPU cluster trace (1,213 nodes, 6,212 GPUs by default, in bench/workloads): first
+ * placement alone (jobs arrive and never leave, as in the FGD paper: GPUs allocated at the first refusal,
+ * labq's best fit next to first fit), then the whole trace in time under FCFS, EASY and labq on labq's
+ * placement, next to the waits the production scheduler recorded.
+ */
+public final class TraceGpuBench implements Harness {
+    static final String DEFAULT_NODES = "bench/workloads/alibaba-gpu-v2023_openb_node_list_gpu_node.csv";
+    static final String DEFAULT_PODS = "bench/workloads/alibaba-gpu-v2023_openb_pod_list_default.csv";
+    private static final String USAGE = "usage: trace-gpu [--nodes FILE.csv] [--pods FILE.csv] [--jobs N] [--out DIR]";
+    private static final int QUICK_JOBS = 1_500;
+
+    @Override
+    public String summary() {
+        return "Alibaba GPU trace: GPUs allocated at the first refusal (best fit vs first fit), then fcfs, easy, labq in time";
+    }
+
+    @Override
+    public int run(List<String> args, boolean quick, PrintStream out) {
+        HarnessOptions options = new HarnessOptions(args, USAGE, Set.of("--nodes", "--pods", "--jobs", "--out"));
+        Path root = HarnessOptions.root();
+        AlibabaGpuTrace trace = AlibabaGpuTrace.read(options.path("--nodes", root.resolve(DEFAULT_NODES)),
+                options.path("--pods", root.resolve(DEFAULT_PODS)), options.positiveInt("--jobs", quick ? QUICK_JOBS : Integer.MAX_VALUE));
+        Path outDir = options.path("--out", root.resolve("bench/target/sim"));
+        int gpus = trace.nodes().stream().mapToInt(ClusterPlacement.Node::gpuCount).sum();
+        long fractional = trace.gpuMilli().stream().filter(m -> m > 0 && m < 1000).count();
+        out.printf(Locale.ROOT, "trace-gpu: %d nodes, %d GPUs; %d jobs (%d never scheduled in production, skipped; "
+                        + "%d asked for part of a GPU and get a whole one)%n",
+                trace.nodes().size(), gpus, trace.jobs().size(), trace.neverScheduled(), fractional);
+
+        ClusterFill labqFill = ClusterFill.run(trace.nodes(), ClusterPlacement.Rule.BEST_FIT, trace.jobs());
+        ClusterFill firstFit = ClusterFill.run(trace.nodes(), ClusterPlacement.Rule.FIRST_FIT, trace.jobs());
+        out.println();
+        out.println("placement alone: jobs arrive in trace order and never leave");
+        out.printf(Locale.ROOT, "%-22s %22s %14s %18s %8s%n", "rule", "GPUs at first refusal", "placed before", "GPUs after all", "refused");
+        printFill(out, "labq (best fit)", labqFill);
+        printFill(out, "first fit (baseline)", firstFit);
+
+        out.println();
+        out.println("in time: each job from its creation, for its recorded run time, on labq's placement");
+        Workload workload = workload(trace);
+        SimulationReport report = new SimulationReport("gpu", workload);
+        report.simulateAll(List.of(SchedulingPolicy.values()), outDir, out);
+        report.add("production", "the trace's own scheduler: recorded waits (scheduled - creation time)",
+                Metrics.of(Metrics.recorded(trace.jobs()), Workload.Unit.GPUS, gpus, Double.NaN, workload.cpuBudgets()));
+        out.println();
+        report.printTable(out);
+        out.println("  utilization counts GPUs; projects are the QoS classes, importance " + new java.util.TreeMap<>(AlibabaGpuTrace.QOS_IMPORTANCE));
+        out.println("  files: " + report.writeJson(outDir) + " and <policy>.jobs.jsonl timelines beside it");
+        report.printResults(out, "easy", true);
+        ResultLines results = new ResultLines(out);
+        results.compared("gpu.labq.gpu_alloc_at_first_refusal", labqFill.allocatedAtFirstRefusal(),
+                firstFit.allocatedAtFirstRefusal(), "fraction");
+        results.metric("gpu.labq.gpu_alloc_after_all", labqFill.allocatedAtEnd(), "fraction");
+        results.metric("gpu.firstfit.gpu_alloc_after_all", firstFit.allocatedAtEnd(), "fraction");
+        return BenchMain.OK;
+    }
+
+    private static void printFill(PrintStream out, String rule, ClusterFill fill) {
+        out.printf(Locale.ROOT, "%-22s %21.1f%% %14d %17.1f%% %8d%n", rule, 100 * fill.allocatedAtFirstRefusal(),
+                fill.placedBeforeRefusal(), 100 * fill.allocatedAtEnd(), fill.refused());
+    }
+
+    static Workload workload(AlibabaGpuTrace trace) {
+        Map<String, LabqConfig.Project> projects = new LinkedHashMap<>();
+        AlibabaGpuTrace.QOS_IMPORTANCE.forEach((qos, importance) -> projects.put(qos, new LabqConfig.Project(importance)));
+        for (TraceJob job : trace.jobs()) {
+            projects.putIfAbsent(job.project(), new LabqConfig.Project(0));
+        }
+        LabqConfig config = new LabqConfig(null, projects, new LabqConfig.Settings(null, null, "BE"));
+        List<ClusterPlacement.Node> nodes = trace.nodes();
+        return new Workload("alibaba-gpu", () -> new ClusterPlacement(nodes, ClusterPlacement.Rule.BEST_FIT),
+                Workload.Unit.GPUS, config, trace.jobs(), Map.of());
+    }
+}

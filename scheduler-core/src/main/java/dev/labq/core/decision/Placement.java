@@ -1,0 +1,36 @@
+package dev.labq.core.decision;
+
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.Resources;
+
+/**
+ * Where jobs go: the free resources and the rule that picks them for a request. {@link ResourcePool} is the
+ * one machine labq runs on; the simulator plugs in a cluster of nodes behind the same interface. Owned by
+ * the decision thread: implementations need no locks.
+ */
+public interface Placement {
+
+    /** Reserves what {@code request} asks for and says which devices, or returns {@code null} when it does not fit now. */
+    Allocation tryReserve(Resources request);
+
+    /** Marks an allocation made earlier (restored from the journal) as taken. */
+    void reserve(Allocation allocation);
+
+    void release(Allocation allocation);
+
+    /** Whether {@code request} could ever fit, everything free. */
+    boolean couldEverFit(Resources request);
+
+    /** Every CPU, byte of memory and GPU device placement hands out (for a cluster, the sum of its nodes). */
+    MachineInventory inventory();
+
+    int freeCpus();
+
+    long freeMemoryMb();
+
+    int freeGpus();
+
+    /** Whether GPU {@code id} of {@link #inventory()} is free. */
+    boolean isGpuFree(int id);
+}
