@@ -27,6 +27,7 @@ public final class BenchMain {
         harnesses.put("decision-latency", DecisionLatencyBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
         harnesses.put("crash-campaign", CrashCampaignBench::new);
+        harnesses.put("micro", MicroBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 
