@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -40,14 +39,15 @@ import java.util.stream.Collectors;
  * table in microseconds per operation, and a {@code RESULT micro.<benchmark>.<params> <mean> us} line each.
  *
  * <p>Every benchmark runs in a forked JVM, which JMH starts with this JVM's {@code java.class.path} and, by
- * default, its input arguments ({@code bench/run} passes heap size and Chronicle's flags). Chronicle's flags are
- * appended again from {@code chronicle-jvm-flags.txt}, filled in from the parent POM's {@code chronicle.flags}
- * at build time, wherever this JVM lacks them: the journal and view benchmarks then work however this JVM was
+ * default, its input arguments ({@code bench/run} passes heap size and Chronicle's flags). Whichever of
+ * Chronicle's flags this JVM lacks are appended from {@code chronicle-jvm-flags.txt}, which Maven fills in from
+ * the parent POM's {@code chronicle.flags}, so the journal and view benchmarks work however this JVM was
  * started. They cannot be a {@code @Fork(jvmArgsAppend = ...)}: an annotation takes compile-time constants,
  * and the flags' one definition is a POM property.
  *
  * <p>{@code --quick} (the CI smoke run) keeps one fork per benchmark, but one short warm-up and one short
- * measured iteration, at 1,000 pending jobs only: about 30 s here. It checks that everything runs, not speed.
+ * measured iteration, at 1,000 pending jobs only: about 35 s on a busy 2-core box. It checks that everything
+ * runs, not speed.
  */
 public final class MicroBench implements Harness {
     private static final String MICRO_PACKAGE = "dev.labq.bench.micro.";
@@ -184,15 +184,16 @@ public final class MicroBench implements Harness {
     /**
      * One benchmark's result in microseconds per operation.
      *
-     * @param name    class (less "Bench") and method, as JMH names them
-     * @param params  JMH parameters, {@code key=value} joined by commas, or "-"
-     * @param metric  the RESULT metric: {@code micro.<class>.<method>[.<param values>]}, in snake case
-     * @param samples measured iterations over all forks
+     * @param name        class (less "Bench") and method, as JMH names them
+     * @param params      JMH parameters, {@code key=value} joined by commas, or "-"
+     * @param paramValues the parameters' values, in JMH's order
+     * @param metric      the RESULT metric: {@code micro.<class>.<method>[.<param values>]}, in snake case
+     * @param samples     measured iterations over all forks
      */
-    record Row(String name, String params, String metric, double meanMicros, double errorMicros, long samples,
-               List<Long> paramNumbers) {
-        static final Comparator<Row> ORDER = Comparator.comparing(Row::name)
-                .thenComparing(Row::paramNumbers, Row::compareNumbers).thenComparing(Row::params);
+    record Row(String name, String params, List<String> paramValues, String metric, double meanMicros,
+               double errorMicros, long samples) {
+        /** By benchmark, then by parameter values, numbers as numbers (1000 before 10000 before 100000). */
+        static final Comparator<Row> ORDER = Comparator.comparing(Row::name).thenComparing(Row::paramValues, Row::compareValues);
 
         static Row of(RunResult result) {
             var params = result.getParams();
@@ -210,34 +211,26 @@ public final class MicroBench implements Harness {
             StringBuilder metric = new StringBuilder("micro.").append(snakeCase(subject)).append('.').append(snakeCase(method));
             values.forEach(v -> metric.append('.').append(v));
             Result<?> primary = result.getPrimaryResult();
-            double toMicros = microsPer(params.getTimeUnit());
+            double toMicros = params.getTimeUnit().toNanos(1) / 1_000.0;
             return new Row(subject + "." + method,
                     keys.isEmpty() ? "-" : keys.stream().map(k -> k + "=" + params.getParam(k)).collect(Collectors.joining(",")),
-                    metric.toString(), primary.getScore() * toMicros, primary.getScoreError() * toMicros,
-                    primary.getSampleCount(), values.stream().map(Row::numberOrMax).toList());
+                    values, metric.toString(), primary.getScore() * toMicros, primary.getScoreError() * toMicros,
+                    primary.getSampleCount());
         }
 
-        private static double microsPer(TimeUnit unit) {
-            return unit.toNanos(1) / 1_000.0;
-        }
-
-        private static long numberOrMax(String value) {
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                return Long.MAX_VALUE;
-            }
-        }
-
-        /** Sizes sort as numbers: 1000 before 10000 before 100000. */
-        private static int compareNumbers(List<Long> a, List<Long> b) {
+        private static int compareValues(List<String> a, List<String> b) {
             for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-                int c = Long.compare(a.get(i), b.get(i));
+                int c = isNumber(a.get(i)) && isNumber(b.get(i))
+                        ? Long.compare(Long.parseLong(a.get(i)), Long.parseLong(b.get(i))) : a.get(i).compareTo(b.get(i));
                 if (c != 0) {
                     return c;
                 }
             }
             return Integer.compare(a.size(), b.size());
+        }
+
+        private static boolean isNumber(String value) {
+            return value.matches("-?\\d{1,18}");
         }
 
         static String snakeCase(String camel) {

@@ -84,6 +84,19 @@ class MicroBenchTest {
     }
 
     @Test
+    void ordersRowsByBenchmarkThenSizeAsNumbers() {
+        List<MicroBench.Row> rows = new java.util.ArrayList<>();
+        for (String pending : List.of("100000", "1000", "1000000", "10000")) {
+            rows.add(new MicroBench.Row("DecisionStep.finishThenDecide", "pending=" + pending, List.of(pending),
+                    "micro.decision_step.finish_then_decide." + pending, 1, 0, 1));
+        }
+        rows.add(new MicroBench.Row("DecisionAlpha.x", "-", List.of(), "micro.decision_alpha.x", 1, 0, 1));
+        rows.sort(MicroBench.Row.ORDER);
+        assertEquals(List.of("-", "pending=1000", "pending=10000", "pending=100000", "pending=1000000"),
+                rows.stream().map(MicroBench.Row::params).toList());
+    }
+
+    @Test
     void namesMetricsInSnakeCase() {
         assertEquals("decision_step", MicroBench.Row.snakeCase("DecisionStep"));
         assertEquals("append_pre_encoded_payload", MicroBench.Row.snakeCase("appendPreEncodedPayload"));
