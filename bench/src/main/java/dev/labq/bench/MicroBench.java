@@ -91,7 +91,7 @@ public final class MicroBench implements Harness {
             rows = new Runner(options.build(), format).run().stream().map(Row::of)
                     .sorted(Row.ORDER).toList();
         } catch (RunnerException e) {
-            throw new IllegalStateException("JMH run failed (its log above says which benchmark and why): " + e.getMessage(), e);
+            throw new IllegalStateException("JMH run failed: " + e.getMessage() + " (JMH's log above has the details)", e);
         }
         if (rows.size() < selected.size()) {
             throw new IllegalStateException("JMH reported " + rows.size() + " results for " + selected.size() + " benchmarks");
