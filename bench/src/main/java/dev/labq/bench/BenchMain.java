@@ -30,6 +30,7 @@ public final class BenchMain {
         harnesses.put("trace-swf", TraceSwfBench::new);
         harnesses.put("trace-pipelines", TracePipelinesBench::new);
         harnesses.put("trace-gpu", TraceGpuBench::new);
+        harnesses.put("micro", MicroBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 

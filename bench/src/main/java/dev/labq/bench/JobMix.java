@@ -14,35 +14,37 @@ import java.util.SplittableRandom;
  * A seeded stream of job specs shaped like a shared lab machine's queue: four projects of different
  * importance, a few jobs with their own importance, a fifth with a deadline, most jobs on 1-8 CPUs, one in
  * eight asking for one or two GPUs (of a type or any), four in five with a time limit. The same seed gives the same stream.
+ *
+ * <p>Public so that the JMH micro-benchmarks ({@code dev.labq.bench.micro}) use the same workload as the harnesses.
  */
-final class JobMix {
+public final class JobMix {
     /** The projects of config/labq.yaml, built in code so the harness needs no file. */
-    static final LabqConfig CONFIG = new LabqConfig(
+    public static final LabqConfig CONFIG = new LabqConfig(
             new LabqConfig.Machine("64", "256G", List.of()),
             Map.of("default", new LabqConfig.Project(10), "research", new LabqConfig.Project(50),
                     "thesis", new LabqConfig.Project(100), "teaching", new LabqConfig.Project(5)),
             new LabqConfig.Settings(null, null, "default"));
 
     /** 64 CPUs, 256 GiB, four 80 GiB a100s and four 16 GiB t4s. */
-    static final MachineInventory MACHINE = new MachineInventory(64, 256 * 1024, List.of(
+    public static final MachineInventory MACHINE = new MachineInventory(64, 256 * 1024, List.of(
             new GpuDevice(0, "a100", 80 * 1024), new GpuDevice(1, "a100", 80 * 1024),
             new GpuDevice(2, "a100", 80 * 1024), new GpuDevice(3, "a100", 80 * 1024),
             new GpuDevice(4, "t4", 16 * 1024), new GpuDevice(5, "t4", 16 * 1024),
             new GpuDevice(6, "t4", 16 * 1024), new GpuDevice(7, "t4", 16 * 1024)));
 
-    static final String MACHINE_TEXT = "64 CPUs, 256 GiB, 8 GPUs (4 a100, 4 t4)";
+    public static final String MACHINE_TEXT = "64 CPUs, 256 GiB, 8 GPUs (4 a100, 4 t4)";
 
     private static final String[] USERS = {"ada", "grace", "alan", "edsger", "barbara", "ken"};
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final SplittableRandom random;
 
-    JobMix(long seed) {
+    public JobMix(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
     /** The next job, submitted at {@code nowMillis} (deadlines are relative to it). */
-    JobSpec next(long nowMillis) {
+    public JobSpec next(long nowMillis) {
         String user = USERS[random.nextInt(USERS.length)];
         JobSpec.Builder job = JobSpec.process(project(), user, "python", "train.py");
         job.resources(resources());
