@@ -27,6 +27,10 @@ public final class BenchMain {
         harnesses.put("decision-latency", DecisionLatencyBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
         harnesses.put("crash-campaign", CrashCampaignBench::new);
+        harnesses.put("submit-latency", SubmitLatencyBench::new);
+        harnesses.put("throughput", ThroughputBench::new);
+        harnesses.put("restart-time", RestartTimeBench::new);
+        harnesses.put("overhead", OverheadBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 
