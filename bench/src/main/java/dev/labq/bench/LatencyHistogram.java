@@ -21,6 +21,11 @@ final class LatencyHistogram {
         histogram.recordValue(Math.min(Math.max(0, nanos), MAX_TRACKABLE_NANOS));
     }
 
+    /** Records {@code count} latencies of {@code nanos} each. */
+    void recordCount(long nanos, long count) {
+        histogram.recordValueWithCount(Math.min(Math.max(0, nanos), MAX_TRACKABLE_NANOS), count);
+    }
+
     long count() {
         return histogram.getTotalCount();
     }

@@ -3,6 +3,7 @@ package dev.labq.bench;
 import dev.labq.core.LabqScheduler;
 import dev.labq.core.SchedulerListener;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.Resources;
 import dev.labq.core.state.JobChange;
 import dev.labq.core.state.JobStatus;
@@ -18,12 +19,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Scheduling overhead as a share of run time: M real OS processes of a known duration ({@code sleep D}), at most
@@ -79,12 +82,15 @@ public final class OverheadBench implements Harness {
         LatencyHistogram labqDelay = new LatencyHistogram();
         LatencyHistogram exitNoticed = new LatencyHistogram();
         out.printf(Locale.ROOT, "%6s %14s %14s %11s%n", "round", "baseline s", "labq s", "overhead");
+        LatencyHistogram hiccupsInRounds;
         try (TempHome home = TempHome.create("labq-overhead", concurrency, "64G", 4);
-             LabqScheduler labq = home.scheduler().listener(times).start()) {
+             LabqScheduler labq = home.scheduler().listener(times).start();
+             Hiccups hiccups = Hiccups.start()) {
             Path directLogs = Files.createDirectories(home.root().resolve("direct-logs"));
             // Untimed: the JIT, the first fork of each path, Chronicle's first entries.
             direct(List.of("true"), concurrency, concurrency, directLogs, new LatencyHistogram());
             throughLabq(labq, times, List.of("true"), concurrency * 2, concurrency, new LatencyHistogram(), new LatencyHistogram());
+            hiccups.sinceLast();
             for (int round = 1; round <= rounds; round++) {
                 double d = direct(command, jobs, concurrency, directLogs, directDelay);
                 double l = throughLabq(labq, times, command, jobs, concurrency, labqDelay, exitNoticed);
@@ -92,6 +98,7 @@ public final class OverheadBench implements Harness {
                 labqWall += l;
                 out.printf(Locale.ROOT, "%6d %14.3f %14.3f %10.2f%%%n", round, d, l, 100 * (l - d) / d);
             }
+            hiccupsInRounds = hiccups.sinceLast();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -107,10 +114,12 @@ public final class OverheadBench implements Harness {
         directDelay.printRow(out, "  baseline (ProcessBuilder)");
         labqDelay.printRow(out, "  labq (exit -> Started folded)");
         exitNoticed.printRow(out, "  labq exit -> Finished folded");
+        hiccupsInRounds.printRow(out, "  (hiccup: 1 ms park, late)");
         out.println();
         out.printf(Locale.ROOT, "per job: labq adds %.2f ms of slot time on average ((labq - baseline wall) x C / M)%n", perJobMs);
         out.println("labq's start includes its wrapper shell and journaling Started; its end, the wrapper writing the exit file");
         out.println("and the Finished entry being folded. Both sides redirect each job's stdout and stderr to files.");
+        out.println("hiccup = how late a thread of this JVM that only parks for 1 ms woke up during the rounds (GC, a busy machine).");
         out.println();
 
         ResultLines results = new ResultLines(out);
@@ -127,7 +136,7 @@ public final class OverheadBench implements Harness {
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         List<Thread> slots = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         long[][] delays = new long[concurrency][];
         long start = System.nanoTime();
         for (int s = 0; s < concurrency; s++) {
@@ -233,7 +242,7 @@ public final class OverheadBench implements Harness {
                         () -> round.exited.putIfAbsent(id, System.nanoTime()))); // gone already: exited no later than now
             }
             if (after.isTerminal()) {
-                if (after.state() != dev.labq.core.domain.JobState.COMPLETED) {
+                if (after.state() != JobState.COMPLETED) {
                     round.failures.add("job " + id + " ended " + after.state() + ": " + after.reason());
                 }
                 round.endSeen.put(id, now);
@@ -250,7 +259,7 @@ public final class OverheadBench implements Harness {
         final Map<Long, Long> exited = new ConcurrentHashMap<>();
         final Map<Long, Long> endSeen = new ConcurrentHashMap<>();
         final AtomicLong lastEnd = new AtomicLong();
-        final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> failures = new CopyOnWriteArrayList<>();
         final CountDownLatch ended;
 
         Round(int jobs) {
@@ -265,7 +274,7 @@ public final class OverheadBench implements Harness {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("exit hooks reported " + exited.size() + " of " + jobs + " processes");
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                LockSupport.parkNanos(1_000_000);
             }
         }
     }

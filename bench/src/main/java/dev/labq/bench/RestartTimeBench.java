@@ -56,7 +56,7 @@ public final class RestartTimeBench implements Harness {
 
         out.printf(Locale.ROOT, "restart-time: LabqScheduler start() on a home whose journal holds N entries; %s run, %d opens per case%n",
                 quick ? "quick" : "full", runs);
-        double firstOpenMs = firstOpenInThisJvm();
+        double firstOpenMs = firstOpenInThisJvm(quick ? 1 : 3);
         out.printf(Locale.ROOT, "  first open in this JVM (class loading, Chronicle Map code generation; not in the figures below): %.0f ms%n%n",
                 firstOpenMs);
         out.printf(Locale.ROOT, "%10s %8s %-9s %10s %10s %10s%n", "entries", "jobs", "case", "median ms", "min ms", "max ms");
@@ -93,11 +93,20 @@ public final class RestartTimeBench implements Harness {
         return BenchMain.OK;
     }
 
-    /** Opens and closes a scheduler on a small home once, so the timed opens do not pay this JVM's first-time costs. */
-    private static double firstOpenInThisJvm() {
+    /**
+     * Opens and closes a scheduler on a small home a few times, rebuilding and not, so the timed opens pay
+     * neither this JVM's first-time costs nor much of the JIT's; returns how long the very first open took.
+     */
+    private static double firstOpenInThisJvm(int warmups) {
         try (TempHome home = TempHome.create("labq-restart-prime", 64, "256G", 4)) {
-            journal(home, 1_000);
-            return timedOpen(home);
+            journal(home, 4_000);
+            double first = timedOpen(home);
+            for (int i = 0; i < warmups; i++) {
+                home.deleteViews();
+                timedOpen(home);
+                timedOpen(home);
+            }
+            return first;
         }
     }
 

@@ -9,10 +9,12 @@ import dev.labq.core.state.JobChange;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -76,14 +78,18 @@ public final class SubmitLatencyBench implements Harness {
         DispatchTimes dispatchTimes = new DispatchTimes();
         List<Window> windows = new ArrayList<>();
         try (TempHome home = TempHome.create("labq-submit-latency", MACHINE_CPUS, "1T", TASK_THREADS);
-             LabqScheduler labq = home.scheduler().expectedJobs(Math.max(100_000, planned)).listener(dispatchTimes).start()) {
+             LabqScheduler labq = home.scheduler().expectedJobs(Math.max(100_000, planned)).listener(dispatchTimes).start();
+             Hiccups hiccups = Hiccups.start()) {
             if (warmupSeconds > 0) {
                 paced(labq, dispatchTimes, rates.get(0), warmupSeconds, submitters);
             }
             for (int rate : rates) {
                 // What the last window left behind (task outcomes, views) should not be collected inside the next.
                 System.gc();
-                windows.add(paced(labq, dispatchTimes, rate, seconds, submitters));
+                hiccups.sinceLast();
+                Window window = paced(labq, dispatchTimes, rate, seconds, submitters);
+                window.hiccups = hiccups.sinceLast();
+                windows.add(window);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,12 +102,15 @@ public final class SubmitLatencyBench implements Harness {
             out.printf(Locale.ROOT, "%7s %-26s %s%n", "", "submit journaled (ack)", w.acknowledged.row());
             out.printf(Locale.ROOT, "%7s %-26s %s%n", "", "dispatched (RUNNING seen)", w.dispatched.row());
             out.printf(Locale.ROOT, "%7s %-26s %s%n", "", "task body started", w.taskStarted.row());
+            out.printf(Locale.ROOT, "%7s %-26s %s%n", "", "(hiccup: 1 ms park, late)", w.hiccups.row());
             out.printf(Locale.ROOT, "%7s achieved %.0f submissions/s%n", "", w.achievedRate);
         }
         out.println();
         out.println("dispatched = the listener saw the job become RUNNING (its Dispatched entry journaled, tailed and folded);");
         out.println("  task body started = the task thread journaled Started and entered the task. The task thread may run before");
         out.println("  the listener is called (the stage launches, then notifies), so the two are close and either may come first.");
+        out.println("hiccup = how late a thread of this JVM that only parks for 1 ms woke up during the window: stalls from GC,");
+        out.println("  safepoints or a busy machine, not from labq; where labq's tail is no longer, the machine can explain it.");
         out.println();
 
         ResultLines results = new ResultLines(out);
@@ -115,6 +124,7 @@ public final class SubmitLatencyBench implements Harness {
             results.metric("e2e.dispatch.max." + w.rate, w.dispatched.maxMs(), "ms");
             results.metric("e2e.task_start.p99." + w.rate, w.taskStarted.ms(99), "ms");
             results.metric("e2e.submit.achieved." + w.rate, w.achievedRate, "jobs/s");
+            results.metric("e2e.hiccup.max." + w.rate, w.hiccups.maxMs(), "ms");
         }
         return BenchMain.OK;
     }
@@ -138,7 +148,7 @@ public final class SubmitLatencyBench implements Harness {
             due[i] = start + (long) (i * intervalNanos);
         }
         List<Thread> pacers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int p = 0; p < submitters; p++) {
             int first = p;
             Thread pacer = new Thread(() -> {
@@ -173,7 +183,7 @@ public final class SubmitLatencyBench implements Harness {
             throw new IllegalStateException(bodies.getCount() + " of " + jobs + " tasks at " + rate
                     + "/s had not started " + DRAIN_SECONDS + " s after the last submission");
         }
-        long lastAcknowledged = java.util.Arrays.stream(acknowledged).max().orElseThrow();
+        long lastAcknowledged = Arrays.stream(acknowledged).max().orElseThrow();
         Window window = new Window(rate, jobs * 1e9 / (lastAcknowledged - start));
         for (int i = 0; i < jobs; i++) {
             window.sent.record(sent[i] - due[i]);
@@ -221,6 +231,7 @@ public final class SubmitLatencyBench implements Harness {
         final LatencyHistogram acknowledged = new LatencyHistogram();
         final LatencyHistogram dispatched = new LatencyHistogram();
         final LatencyHistogram taskStarted = new LatencyHistogram();
+        LatencyHistogram hiccups = new LatencyHistogram();
 
         Window(int rate, double achievedRate) {
             this.rate = rate;

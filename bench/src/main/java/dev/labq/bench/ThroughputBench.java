@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -147,7 +148,7 @@ public final class ThroughputBench implements Harness {
     /** Runs {@code work} for 0..jobs-1 spread over {@code threads} threads; returns when the last one ended. */
     private static long inParallel(int threads, int jobs, IntConsumer work) {
         List<Thread> workers = new ArrayList<>();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int t = 0; t < threads; t++) {
             int first = t;
             Thread worker = new Thread(() -> {

@@ -79,6 +79,7 @@ class EndToEndHarnessesTest {
             }
             expect(expected, "e2e.task_start.p99." + rate, "ms", false);
             expect(expected, "e2e.submit.achieved." + rate, "jobs/s", false);
+            expect(expected, "e2e.hiccup.max." + rate, "ms", false);
         }
         assertEquals(expected, results());
     }
