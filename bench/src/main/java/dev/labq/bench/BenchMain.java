@@ -31,6 +31,10 @@ public final class BenchMain {
         harnesses.put("trace-pipelines", TracePipelinesBench::new);
         harnesses.put("trace-gpu", TraceGpuBench::new);
         harnesses.put("micro", MicroBench::new);
+        harnesses.put("submit-latency", SubmitLatencyBench::new);
+        harnesses.put("throughput", ThroughputBench::new);
+        harnesses.put("restart-time", RestartTimeBench::new);
+        harnesses.put("overhead", OverheadBench::new);
         HARNESSES = Collections.unmodifiableMap(harnesses);
     }
 

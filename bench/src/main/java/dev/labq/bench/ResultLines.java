@@ -32,6 +32,16 @@ public final class ResultLines {
                 Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio)));
     }
 
+    /**
+     * A labq rate (higher is better, such as jobs per second) with the baseline rate of the same run; the ratio
+     * is labq / baseline, so that above 1 still means labq is faster.
+     */
+    public void comparedRate(String metric, double labq, double baseline, String unit) {
+        metric(metric, labq, unit);
+        metric(metric + ".baseline", baseline, unit);
+        out.println(String.format(Locale.ROOT, "RESULT %s.ratio %.2f x", metric, labq / baseline));
+    }
+
     /** Six decimals keep nanoseconds visible when the unit is milliseconds. */
     private static String format(double value) {
         return String.format(Locale.ROOT, "%.6f", value);

@@ -69,7 +69,7 @@ public final class TraceGpuBench implements Harness {
         out.println("  files: " + report.writeJson(outDir) + " and <policy>.jobs.jsonl timelines beside it");
         report.printResults(out, "easy", true);
         ResultLines results = new ResultLines(out);
-        results.compared("gpu.labq.gpu_alloc_at_first_refusal", labqFill.allocatedAtFirstRefusal(),
+        results.comparedRate("gpu.labq.gpu_alloc_at_first_refusal", labqFill.allocatedAtFirstRefusal(),
                 firstFit.allocatedAtFirstRefusal(), "fraction");
         results.metric("gpu.labq.gpu_alloc_after_all", labqFill.allocatedAtEnd(), "fraction");
         results.metric("gpu.firstfit.gpu_alloc_after_all", firstFit.allocatedAtEnd(), "fraction");
