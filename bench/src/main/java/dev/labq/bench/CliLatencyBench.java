@@ -62,7 +62,7 @@ public final class CliLatencyBench implements Harness {
                 default -> throw new UsageException("unknown option " + args.get(i), "usage: cli-latency [--jobs N] [--runs R]");
             }
         }
-        Path root = Path.of(System.getProperty("labq.root", "")).toAbsolutePath();
+        Path root = HarnessArgs.root();
         Path launcher = root.resolve("labq");
         try {
             Path home = Files.createTempDirectory("labq-cli-latency");

@@ -1,5 +1,6 @@
 package dev.labq.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,27 @@ final class HarnessArgs {
             throw new UsageException(name + "=" + text + " must be a number above 0, such as 0.5", usage);
         }
         return value;
+    }
+
+    /** A whole number (a seed, any sign), or {@code fallback}. */
+    long longNumber(String name, long fallback) {
+        String text = values.get(name);
+        try {
+            return text == null ? fallback : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + "=" + text + " is not a whole number; give one such as 42", usage);
+        }
+    }
+
+    /** A file or directory path, or {@code fallback}; whether it exists is the harness's to check. */
+    Path path(String name, Path fallback) {
+        String text = values.get(name);
+        return text == null ? fallback : Path.of(text);
+    }
+
+    /** The repository root bench/run passes as -Dlabq.root; the working directory otherwise. */
+    static Path root() {
+        return Path.of(System.getProperty("labq.root", "")).toAbsolutePath();
     }
 
     private int checkedWholeNumber(String name, String text, int min) {

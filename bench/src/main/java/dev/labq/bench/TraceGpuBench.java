@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Replays Alibaba's GPU cluster trace (1,213 nodes, 6,212 GPUs by default, in bench/workloads): first
@@ -37,10 +36,10 @@ public final class TraceGpuBench implements Harness {
 
     @Override
     public int run(List<String> args, boolean quick, PrintStream out) {
-        HarnessOptions options = new HarnessOptions(args, USAGE, Set.of("--nodes", "--pods", "--jobs", "--out"));
-        Path root = HarnessOptions.root();
+        HarnessArgs options = HarnessArgs.parse(args, USAGE, List.of("--nodes", "--pods", "--jobs", "--out"));
+        Path root = HarnessArgs.root();
         AlibabaGpuTrace trace = AlibabaGpuTrace.read(options.path("--nodes", root.resolve(DEFAULT_NODES)),
-                options.path("--pods", root.resolve(DEFAULT_PODS)), options.positiveInt("--jobs", quick ? QUICK_JOBS : Integer.MAX_VALUE));
+                options.path("--pods", root.resolve(DEFAULT_PODS)), options.wholeNumber("--jobs", quick ? QUICK_JOBS : Integer.MAX_VALUE, 1));
         Path outDir = options.path("--out", root.resolve("bench/target/sim"));
         int gpus = trace.nodes().stream().mapToInt(ClusterPlacement.Node::gpuCount).sum();
         long fractional = trace.gpuMilli().stream().filter(m -> m > 0 && m < 1000).count();

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Replays synthetic ML pipelines (preprocessing, then training on GPUs, then evaluation, with deadlines and
@@ -27,11 +26,11 @@ public final class TracePipelinesBench implements Harness {
 
     @Override
     public int run(List<String> args, boolean quick, PrintStream out) {
-        HarnessOptions options = new HarnessOptions(args, USAGE, Set.of("--pipelines", "--days", "--seed", "--out"));
-        int pipelines = options.positiveInt("--pipelines", quick ? 150 : 1_500);
-        int days = options.positiveInt("--days", quick ? 10 : 100);
-        long seed = options.longValue("--seed", 1);
-        Path outDir = options.path("--out", HarnessOptions.root().resolve("bench/target/sim"));
+        HarnessArgs options = HarnessArgs.parse(args, USAGE, List.of("--pipelines", "--days", "--seed", "--out"));
+        int pipelines = options.wholeNumber("--pipelines", quick ? 150 : 1_500, 1);
+        int days = options.wholeNumber("--days", quick ? 10 : 100, 1);
+        long seed = options.longNumber("--seed", 1);
+        Path outDir = options.path("--out", HarnessArgs.root().resolve("bench/target/sim"));
 
         Workload workload = PipelineWorkload.generate(pipelines, days, seed);
         out.printf(Locale.ROOT, "trace-pipelines: %d pipelines (%d jobs) over %d days, seed %d, on %d CPUs and %d GPUs%n",

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Replays an SWF trace (default: KTH's IBM SP2, 1996-97, in bench/workloads) through the simulator under
@@ -37,10 +36,10 @@ public final class TraceSwfBench implements Harness {
 
     @Override
     public int run(List<String> args, boolean quick, PrintStream out) {
-        HarnessOptions options = new HarnessOptions(args, USAGE, Set.of("--trace", "--jobs", "--out"));
-        Path root = HarnessOptions.root();
+        HarnessArgs options = HarnessArgs.parse(args, USAGE, List.of("--trace", "--jobs", "--out"));
+        Path root = HarnessArgs.root();
         Path file = options.path("--trace", root.resolve(DEFAULT_TRACE));
-        int limit = options.positiveInt("--jobs", quick ? QUICK_JOBS : Integer.MAX_VALUE);
+        int limit = options.wholeNumber("--jobs", quick ? QUICK_JOBS : Integer.MAX_VALUE, 1);
         Path outDir = options.path("--out", root.resolve("bench/target/sim"));
 
         SwfTrace trace = SwfTrace.read(file, limit);

@@ -99,8 +99,8 @@ class SimulationHarnessesTest {
         assertEquals(BenchMain.USAGE, BenchMain.run(List.of("trace-gpu", "--colour", "red"), quiet, err));
         assertEquals(BenchMain.USAGE, BenchMain.run(List.of("trace-gpu", "--jobs"), quiet, err));
         String messages = stderr.toString(StandardCharsets.UTF_8);
-        assertTrue(messages.contains("--jobs 0: not a positive whole number") && messages.contains("no-such.swf: no such file")
-                && messages.contains("--seed x: not a whole number") && messages.contains("unknown option --colour")
-                && messages.contains("missing value for --jobs"), messages);
+        assertTrue(messages.contains("--jobs=0 must be 1 or more") && messages.contains("no-such.swf: no such file")
+                && messages.contains("--seed=x is not a whole number") && messages.contains("unknown argument --colour")
+                && messages.contains("--jobs has no value"), messages);
     }
 }
