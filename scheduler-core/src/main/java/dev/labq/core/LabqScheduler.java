@@ -176,9 +176,15 @@ public final class LabqScheduler implements AutoCloseable {
      * journal that has entries (new, emptied, or of an old format: a scheduler may have run before them),
      * claim more than the journal holds, or were cut off in the middle of a rebuild.
      */
+    /**
+     * Views are rebuilt from the journal when a rebuild was cut off, when they are empty or ahead of the
+     * journal, and after an unclean stop: Chronicle Map's recovery can drop entries a killed writer was
+     * writing (seen in the crash campaign: a job in the journal, missing from recovered views whose last
+     * applied index was past it), so only a fresh fold is trusted.
+     */
     private static boolean needsRebuild(Views views, Journal journal) {
         long last = journal.lastIndex();
-        return views.rebuildInProgress()
+        return views.rebuildInProgress() || views.openOutcome() == Views.OpenOutcome.RECOVERED
                 || (views.lastAppliedIndex() == Journal.BEFORE_FIRST && last != Journal.BEFORE_FIRST)
                 || views.lastAppliedIndex() > last;
     }
