@@ -49,19 +49,10 @@ public final class CliLatencyBench implements Harness {
 
     @Override
     public int run(List<String> args, boolean quick, PrintStream out) {
-        int jobs = quick ? 1_000 : 10_000;
-        int runs = quick ? 3 : 15;
+        HarnessArgs given = HarnessArgs.parse(args, "usage: cli-latency [--jobs N] [--runs R]", List.of("--jobs", "--runs"));
+        int jobs = given.wholeNumber("--jobs", quick ? 1_000 : 10_000, 1);
+        int runs = given.wholeNumber("--runs", quick ? 3 : 15, 1);
         int warmup = quick ? 1 : 20;
-        for (int i = 0; i < args.size(); i += 2) {
-            if (i + 1 >= args.size()) {
-                throw new UsageException("missing value for " + args.get(i), "usage: cli-latency [--jobs N] [--runs R]");
-            }
-            switch (args.get(i)) {
-                case "--jobs" -> jobs = Integer.parseInt(args.get(i + 1));
-                case "--runs" -> runs = Integer.parseInt(args.get(i + 1));
-                default -> throw new UsageException("unknown option " + args.get(i), "usage: cli-latency [--jobs N] [--runs R]");
-            }
-        }
         Path root = HarnessArgs.root();
         Path launcher = root.resolve("labq");
         try {

@@ -33,22 +33,9 @@ public final class CrashCampaignBench implements Harness {
 
     @Override
     public int run(List<String> args, boolean quick, PrintStream out) {
-        int trials = quick ? 5 : 1_000;
-        long seed = System.nanoTime();
-        for (int i = 0; i < args.size(); i += 2) {
-            if (i + 1 >= args.size()) {
-                throw new UsageException("missing value for " + args.get(i), USAGE);
-            }
-            try {
-                switch (args.get(i)) {
-                    case "--trials" -> trials = Integer.parseInt(args.get(i + 1));
-                    case "--seed" -> seed = Long.parseLong(args.get(i + 1));
-                    default -> throw new UsageException("unknown option " + args.get(i), USAGE);
-                }
-            } catch (NumberFormatException e) {
-                throw new UsageException("not a number: " + args.get(i) + " " + args.get(i + 1), USAGE);
-            }
-        }
+        HarnessArgs given = HarnessArgs.parse(args, USAGE, List.of("--trials", "--seed"));
+        int trials = given.wholeNumber("--trials", quick ? 5 : 1_000, 1);
+        long seed = given.longNumber("--seed", System.nanoTime());
         out.printf(Locale.ROOT, "crash-campaign: %d trials, seed %d (trial t uses seed+t)%n", trials, seed);
         long acknowledged = 0;
         long lost = 0;

@@ -166,44 +166,11 @@ public final class DecisionLatencyBench implements Harness {
     /** The harness's arguments, with the quick or full defaults. */
     private record Options(List<Integer> sizes, int decisions, int warmup, long seed) {
         static Options parse(List<String> args, boolean quick) {
-            List<Integer> sizes = quick ? QUICK_SIZES : SIZES;
-            int decisions = quick ? 5_000 : 20_000;
-            int warmup = quick ? 5_000 : 20_000;
-            long seed = 42;
-            for (int i = 0; i < args.size(); i += 2) {
-                String name = args.get(i);
-                if (i + 1 >= args.size()) {
-                    throw new UsageException(name + " needs a value", hint());
-                }
-                String value = args.get(i + 1);
-                try {
-                    switch (name) {
-                        case "--sizes" -> sizes = parseSizes(value);
-                        case "--decisions" -> decisions = atLeastOne(name, Integer.parseInt(value));
-                        case "--warmup" -> warmup = Math.max(0, Integer.parseInt(value));
-                        case "--seed" -> seed = Long.parseLong(value);
-                        default -> throw new UsageException("unknown argument " + name, hint());
-                    }
-                } catch (NumberFormatException e) {
-                    throw new UsageException(name + "=" + value + " is not a whole number", hint());
-                }
-            }
-            return new Options(sizes, decisions, warmup, seed);
-        }
-
-        private static List<Integer> parseSizes(String value) {
-            List<Integer> sizes = new ArrayList<>();
-            for (String part : value.split(",")) {
-                sizes.add(atLeastOne("--sizes", Integer.parseInt(part.trim())));
-            }
-            return List.copyOf(sizes);
-        }
-
-        private static int atLeastOne(String name, int value) {
-            if (value < 1) {
-                throw new UsageException(name + "=" + value + " must be 1 or more", hint());
-            }
-            return value;
+            HarnessArgs given = HarnessArgs.parse(args, hint(), List.of("--sizes", "--decisions", "--warmup", "--seed"));
+            return new Options(given.wholeNumbers("--sizes", quick ? QUICK_SIZES : SIZES, 1),
+                    given.wholeNumber("--decisions", quick ? 5_000 : 20_000, 1),
+                    given.wholeNumber("--warmup", quick ? 5_000 : 20_000, 0),
+                    given.longNumber("--seed", 42));
         }
 
         private static String hint() {

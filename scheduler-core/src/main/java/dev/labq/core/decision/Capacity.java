@@ -7,9 +7,7 @@ import dev.labq.core.domain.Resources;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An amount of the machine: CPUs, memory and a count of GPUs per type. Backfill plans with amounts, not
@@ -19,12 +17,13 @@ import java.util.Map;
 final class Capacity {
     /** GPU types, those with the smallest devices first: an untyped request takes from them first, as placement does. */
     private final List<String> types;
-    private final Map<Integer, Integer> typeOfDevice;
+    /** GPU device id to its index in {@link #types}: an array, as backfill reads it for every device it plans with. */
+    private final int[] typeOfDevice;
     private final int[] gpus;
     private int cpus;
     private long memoryMb;
 
-    private Capacity(List<String> types, Map<Integer, Integer> typeOfDevice) {
+    private Capacity(List<String> types, int[] typeOfDevice) {
         this.types = types;
         this.typeOfDevice = typeOfDevice;
         this.gpus = new int[types.size()];
@@ -33,14 +32,14 @@ final class Capacity {
     /** Nothing of the machine {@code inventory}, in its GPU types. */
     static Capacity none(MachineInventory inventory) {
         List<String> types = new ArrayList<>();
-        Map<Integer, Integer> typeOfDevice = new HashMap<>();
+        int[] typeOfDevice = new int[inventory.gpus().stream().mapToInt(GpuDevice::id).max().orElse(-1) + 1];
         inventory.gpus().stream()
                 .sorted(Comparator.comparingLong(GpuDevice::memoryMb).thenComparingInt(GpuDevice::id))
                 .forEach(gpu -> {
                     if (!types.contains(gpu.type())) {
                         types.add(gpu.type());
                     }
-                    typeOfDevice.put(gpu.id(), types.indexOf(gpu.type()));
+                    typeOfDevice[gpu.id()] = types.indexOf(gpu.type());
                 });
         return new Capacity(types, typeOfDevice);
     }
@@ -68,7 +67,7 @@ final class Capacity {
         cpus += allocation.cpus();
         memoryMb += allocation.memoryMb();
         for (int id : allocation.gpuIds()) {
-            gpus[typeOfDevice.get(id)]++;
+            gpus[typeOfDevice[id]]++;
         }
     }
 
@@ -79,7 +78,7 @@ final class Capacity {
         free.memoryMb = placement.freeMemoryMb();
         for (GpuDevice gpu : placement.inventory().gpus()) {
             if (placement.isGpuFree(gpu.id())) {
-                free.gpus[typeOfDevice.get(gpu.id())]++;
+                free.gpus[typeOfDevice[gpu.id()]]++;
             }
         }
         return free;
