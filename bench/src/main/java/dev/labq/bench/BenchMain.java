@@ -25,6 +25,8 @@ public final class BenchMain {
     static {
         Map<String, Supplier<Harness>> harnesses = new LinkedHashMap<>();
         harnesses.put("decision-latency", DecisionLatencyBench::new);
+        harnesses.put("priority-recompute", PriorityRecomputeBench::new);
+        harnesses.put("policy-shares", PolicySharesBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
         harnesses.put("crash-campaign", CrashCampaignBench::new);
         harnesses.put("trace-swf", TraceSwfBench::new);

@@ -1,9 +1,11 @@
 package dev.labq.bench;
 
+import dev.labq.core.config.LabqConfig;
 import dev.labq.core.decision.DecisionCore;
-import dev.labq.core.decision.ReadyQueue;
 import dev.labq.core.decision.ResourcePool;
-import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.policy.predict.RuntimePredictor;
+import dev.labq.core.policy.priority.PriorityPolicy;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobTable;
 import org.HdrHistogram.Histogram;
 
@@ -50,48 +52,64 @@ public final class DecisionLatencyBench implements Harness {
     @Override
     public int run(List<String> args, boolean quick, PrintStream out) {
         Options options = Options.parse(args, quick);
+        String prefix = options.limits == JobMix.TimeLimits.MINUTES ? "decision" : "decision." + options.limits.key() + "_limits";
         out.println("decision-latency: one decision = apply Finished + decide() + apply its Dispatched entries,");
-        out.println("  machine full, N ready jobs kept waiting, virtual clock; machine " + JobMix.MACHINE_TEXT);
+        out.println("  machine full, N ready jobs kept waiting, virtual clock (1 s per decision); machine " + JobMix.MACHINE_TEXT);
+        out.println("  policy " + JobMix.CONFIG.scheduler().policy() + ", backfill " + JobMix.CONFIG.scheduler().backfill()
+                + ", config/labq.yaml's projects, shares and budget, every priority recomputed every "
+                + JobMix.CONFIG.priority().recomputeSeconds() + " s; time limits: " + options.limits.key());
         out.printf(Locale.ROOT, "  %s run: per N, warm-up %d then %d timed decisions; the baseline decides on every k-th%n",
                 quick ? "quick" : "full", options.warmup, options.decisions);
         out.println();
-        out.printf(Locale.ROOT, "%8s  %-9s %5s %7s %10s %10s %10s %10s %10s  %9s %6s%n",
+        out.printf(Locale.ROOT, "%8s  %-19s %5s %7s %10s %10s %10s %10s %10s  %9s %6s%n",
                 "N", "decider", "k", "timed", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "starts/d", "idle");
 
-        prime(options.seed, quick);
+        prime(options.seed, quick, options.limits);
         List<Row> rows = new ArrayList<>();
         for (int n : options.sizes) {
             int every = baselineEvery(n, options.decisions, quick ? 50 : 100);
-            SteadyState state = steadyState(n, options.seed);
+            SteadyState state = steadyState(n, options.seed, options.limits);
             for (int i = 0; i < options.warmup; i++) {
                 state.step(false);
             }
             // Garbage from the set-up and the warm-up should not be collected inside the timed decisions.
             System.gc();
             Window labq = new Window();
+            Window between = new Window();
+            Window recomputing = new Window();
             Window baseline = new Window();
             for (int i = 0; i < options.decisions; i++) {
                 boolean sample = i % every == every - 1;
                 int started = state.step(sample);
                 labq.record(state.labqNanos(), started);
+                (state.lastIncludedRecompute() ? recomputing : between).record(state.labqNanos(), started);
                 if (sample) {
                     baseline.record(state.baselineNanos(), started);
                 }
             }
             labq.print(out, n, "labq", 1);
+            between.print(out, n, "  between recomputes", 1);
+            recomputing.print(out, n, "  with recompute", 1);
             baseline.print(out, n, "baseline", every);
-            rows.add(new Row(n, labq.latency, baseline.latency));
+            int shapes = state.readyShapes();
+            out.printf(Locale.ROOT, "%8s  ready-index buckets at the end: %,d (distinct project, user, resources, time limit)%n", "", shapes);
+            rows.add(new Row(n, labq.latency, between.latency, recomputing.latency, baseline.latency, shapes));
         }
         out.println();
-        out.println("baseline = SortEveryDecisionQueue: copy all pending jobs, sort with the same policy comparator, take from");
-        out.println("  the top; it decided on every k-th decision of the same window, and chose what labq chose (checked).");
+        out.println("baseline = SortEveryDecisionDecider: compute every ready job's priority, sort all, start and backfill by a scan of");
+        out.println("  the sorted list; it decided on every k-th decision of the same window, and chose what labq chose (checked).");
+        out.println("with recompute = the decisions in which the periodic recompute of every ready job's priority came round");
+        out.println("  (one in " + JobMix.CONFIG.priority().recomputeSeconds() + " here); between recomputes = the others.");
         out.println("starts/d = jobs started per decision; idle = decisions where the head of the queue did not fit.");
         out.println();
 
         ResultLines results = new ResultLines(out);
         for (Row row : rows) {
-            results.compared("decision.p50." + row.n, ms(row.labq, 50), ms(row.baseline, 50), "ms");
-            results.compared("decision.p99." + row.n, ms(row.labq, 99), ms(row.baseline, 99), "ms");
+            results.compared(prefix + ".p50." + row.n, ms(row.labq, 50), ms(row.baseline, 50), "ms");
+            results.compared(prefix + ".p99." + row.n, ms(row.labq, 99), ms(row.baseline, 99), "ms");
+            results.metric(prefix + ".between_recomputes.p99." + row.n, ms(row.between, 99), "ms");
+            results.metric(prefix + ".with_recompute.p50." + row.n, ms(row.recomputing, 50), "ms");
+            results.metric(prefix + ".buckets." + row.n, row.buckets, "count");
         }
         return BenchMain.OK;
     }
@@ -100,28 +118,28 @@ public final class DecisionLatencyBench implements Harness {
      * Runs both deciders untimed at N=1000 before the first measured size. Without it the first size's labq
      * figures included JIT compilation (p50 2.3 us at N=1000 measured first, 0.4 us measured again after).
      */
-    private static void prime(long seed, boolean quick) {
-        SteadyState state = steadyState(1_000, seed + 1);
+    private static void prime(long seed, boolean quick, JobMix.TimeLimits limits) {
+        SteadyState state = steadyState(1_000, seed + 1, limits);
         int decisions = quick ? 10_000 : 50_000;
         for (int i = 0; i < decisions; i++) {
             state.step(i % 10 == 0);
         }
     }
 
-    private static SteadyState steadyState(int n, long seed) {
-        return new SteadyState(labq(), baseline(), n, seed);
+    private static SteadyState steadyState(int n, long seed, JobMix.TimeLimits limits) {
+        return new SteadyState(labq(), baseline(), n, seed, limits);
     }
 
+    /** labq's decider with {@link JobMix#CONFIG}: its default policy (multifactor), budgets and EASY backfill. */
     static DecisionCore labq() {
-        ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(JobMix.CONFIG);
-        return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), policy,
-                ReadyQueue.ordered(policy.order()), JobMix.CONFIG.scheduler().backfillJobs());
+        LabqConfig config = JobMix.CONFIG;
+        return new DecisionCore(config, new JobTable(), new UsageLedger(config), new ResourcePool(JobMix.MACHINE),
+                PriorityPolicy.configured(config), RuntimePredictor.timeLimit());
     }
 
-    static DecisionCore baseline() {
-        ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(JobMix.CONFIG);
-        return new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), policy,
-                new SortEveryDecisionQueue(policy.order()), JobMix.CONFIG.scheduler().backfillJobs());
+    /** The baseline with the same configuration, policy and budgets. */
+    static SortEveryDecisionDecider baseline() {
+        return new SortEveryDecisionDecider(JobMix.CONFIG, JobMix.MACHINE, PriorityPolicy.configured(JobMix.CONFIG));
     }
 
     /** k: the baseline decides once per N/500 decisions, but at least {@code floor} times in the window. */
@@ -150,7 +168,11 @@ public final class DecisionLatencyBench implements Harness {
 
         void print(PrintStream out, int n, String decider, int every) {
             long count = latency.getTotalCount();
-            out.printf(Locale.ROOT, "%8d  %-9s %5d %7d %10.2f %10.2f %10.2f %10.2f %10.2f  %9.2f %5.1f%%%n",
+            if (count == 0) {
+                out.printf(Locale.ROOT, "%8d  %-19s %5d %7d%n", n, decider, every, 0);
+                return;
+            }
+            out.printf(Locale.ROOT, "%8d  %-19s %5d %7d %10.2f %10.2f %10.2f %10.2f %10.2f  %9.2f %5.1f%%%n",
                     n, decider, every, count, us(50), us(90), us(99), us(99.9), latency.getMaxValue() / 1e3,
                     (double) starts / count, 100.0 * idle / count);
         }
@@ -160,21 +182,24 @@ public final class DecisionLatencyBench implements Harness {
         }
     }
 
-    private record Row(int n, Histogram labq, Histogram baseline) {
+    private record Row(int n, Histogram labq, Histogram between, Histogram recomputing, Histogram baseline, int buckets) {
     }
 
     /** The harness's arguments, with the quick or full defaults. */
-    private record Options(List<Integer> sizes, int decisions, int warmup, long seed) {
+    private record Options(List<Integer> sizes, int decisions, int warmup, long seed, JobMix.TimeLimits limits) {
         static Options parse(List<String> args, boolean quick) {
-            HarnessArgs given = HarnessArgs.parse(args, hint(), List.of("--sizes", "--decisions", "--warmup", "--seed"));
+            HarnessArgs given = HarnessArgs.parse(args, hint(),
+                    List.of("--sizes", "--decisions", "--warmup", "--seed", "--limits"));
             return new Options(given.wholeNumbers("--sizes", quick ? QUICK_SIZES : SIZES, 1),
                     given.wholeNumber("--decisions", quick ? 5_000 : 20_000, 1),
                     given.wholeNumber("--warmup", quick ? 5_000 : 20_000, 0),
-                    given.longNumber("--seed", 42));
+                    given.longNumber("--seed", 42),
+                    given.choice("--limits", JobMix.TimeLimits.MINUTES));
         }
 
         private static String hint() {
-            return "usage: bench/run decision-latency [--sizes 1000,10000] [--decisions 20000] [--warmup 20000] [--seed 42]";
+            return "usage: bench/run decision-latency [--sizes 1000,10000] [--decisions 20000] [--warmup 20000] [--seed 42]"
+                    + " [--limits minutes|round]";
         }
     }
 }

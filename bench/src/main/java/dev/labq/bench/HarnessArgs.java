@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -83,6 +84,26 @@ final class HarnessArgs {
         } catch (NumberFormatException e) {
             throw new UsageException(name + "=" + text + " is not a whole number; give one such as 42", usage);
         }
+    }
+
+    /**
+     * One of the constants of {@code fallback}'s enum, given in lower case ({@code --estimate runtime} for
+     * {@code RUNTIME}), or {@code fallback} when not given.
+     */
+    <E extends Enum<E>> E choice(String name, E fallback) {
+        String text = values.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E constant : fallback.getDeclaringClass().getEnumConstants()) {
+            String key = constant.name().toLowerCase(Locale.ROOT);
+            if (key.equals(text)) {
+                return constant;
+            }
+            allowed.add(key);
+        }
+        throw new UsageException(name + "=" + text + " is not one of " + String.join(", ", allowed), usage);
     }
 
     /** A file or directory path, or {@code fallback}; whether it exists is the harness's to check. */

@@ -56,7 +56,7 @@ public final class MicroBench implements Harness {
 
     @Override
     public String summary() {
-        return "JMH micro-benchmarks: decision step at 1k-1M pending, deadline change and re-sort at 100k, "
+        return "JMH micro-benchmarks: decision step at 1k-1M pending, "
                 + "journal append, view update";
     }
 

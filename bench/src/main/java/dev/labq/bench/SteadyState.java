@@ -3,13 +3,18 @@ package dev.labq.bench;
 import dev.labq.core.decision.DecisionCore;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
+import dev.labq.core.event.JournalEvent;
 import dev.labq.core.event.JournalEvent.Dispatched;
 import dev.labq.core.event.JournalEvent.Finished;
 import dev.labq.core.event.JournalEvent.Submitted;
+import dev.labq.core.state.JobStatus;
 import dev.labq.core.time.SettableClock;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -17,48 +22,66 @@ import java.util.SplittableRandom;
  * clock: the machine is full and {@code pending} ready jobs wait.
  *
  * <p>Each {@link #step(boolean)} finishes one running job (picked at random) and lets labq decide and
- * journal its dispatches, timed. When asked, the baseline then does the same from the same state, timed, and
- * must reach the same decisions; otherwise it only follows: it applies the same Finished entry and labq's
- * Dispatched entries (as a scheduler restarting from a journal would), which is cheap. So the baseline's
- * expensive decisions can be sampled sparsely and still come from the same window of the run as labq's.
- * Last, as many jobs are submitted as were dispatched (untimed), so the ready count stays {@code pending}.
+ * journal its dispatches, timed. {@link #change} does the same after another journal entry (a job's
+ * {@code Altered}, a {@code ProjectSet}) at the same instant, and {@link #recompute} after asking for a full
+ * priority recompute. When asked, the baseline then does the same from the same state, timed, and must reach
+ * the same decisions; otherwise it only follows: it applies the same entry and labq's Dispatched entries (as a
+ * scheduler restarting from a journal would), which is cheap. So the baseline's expensive decisions can be
+ * sampled sparsely and still come from the same window of the run as labq's. Last, as many jobs are
+ * submitted as were dispatched (untimed), so the ready count stays {@code pending}.
  *
- * <p>Journal indexes are a counter; timestamps come from a {@link SettableClock} moved one second per step.
+ * <p>Without a baseline ({@code null}) only labq runs. Journal indexes are a counter; timestamps come from a
+ * {@link SettableClock} moved one second per step.
  *
  * <p>Not thread-safe.
  */
 final class SteadyState {
+    static final long START_MILLIS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
     private static final long STEP_MILLIS = 1_000;
 
     private final DecisionCore labq;
-    private final DecisionCore baseline;
+    private final SortEveryDecisionDecider baseline;
     private final int pending;
     private final JobMix mix;
     private final SplittableRandom finishing;
-    private final SettableClock clock = new SettableClock(1_767_225_600_000L); // 2026-01-01T00:00:00Z
+    private final SettableClock clock = new SettableClock(START_MILLIS);
     private final List<Dispatched> running = new ArrayList<>();
     private long index;
     private long nextId = 1;
     private long labqNanos;
     private long baselineNanos;
+    private final long recomputeMillis;
+    private long nextRecomputeMillis = Long.MIN_VALUE;
+    private boolean recomputed;
 
     /** Submits {@code pending} jobs and dispatches until the machine is full with {@code pending} still waiting. */
-    SteadyState(DecisionCore labq, DecisionCore baseline, int pending, long seed) {
+    SteadyState(DecisionCore labq, SortEveryDecisionDecider baseline, int pending, long seed) {
+        this(labq, baseline, pending, seed, JobMix.TimeLimits.MINUTES);
+    }
+
+    SteadyState(DecisionCore labq, SortEveryDecisionDecider baseline, int pending, long seed, JobMix.TimeLimits limits) {
         this.labq = labq;
         this.baseline = baseline;
         this.pending = pending;
-        this.mix = new JobMix(seed);
+        this.mix = new JobMix(seed, limits);
+        this.recomputeMillis = labq.context().config().priority().recomputeSeconds() * 1000L;
         this.finishing = new SplittableRandom(seed ^ 0x5DEECE66DL);
         for (int i = 0; i < pending; i++) {
             submit();
         }
         List<Dispatched> started;
         do {
+            noteRecompute(clock.millis(), false);
             started = labq.decide(clock.millis());
+            if (baseline != null) {
+                baseline.followDecision(clock.millis());
+            }
             for (Dispatched d : started) {
                 index++;
                 labq.apply(index, clock.millis(), d);
-                baseline.apply(index, clock.millis(), d);
+                if (baseline != null) {
+                    baseline.apply(index, clock.millis(), d);
+                }
                 running.add(d);
                 submit();
             }
@@ -67,8 +90,8 @@ final class SteadyState {
     }
 
     /**
-     * One decision; returns how many jobs it started. Its latency is {@link #labqNanos()}, and
-     * {@link #baselineNanos()} when {@code baselineDecides}.
+     * One second passes and a running job ends; returns how many jobs the decision started. Its latency is
+     * {@link #labqNanos()}, and {@link #baselineNanos()} when {@code baselineDecides}.
      */
     int step(boolean baselineDecides) {
         if (running.isEmpty()) {
@@ -79,44 +102,126 @@ final class SteadyState {
         running.set(k, running.get(running.size() - 1));
         running.remove(running.size() - 1);
         clock.advance(STEP_MILLIS);
-        Finished finished = new Finished(done.job(), done.attempt(), JobState.COMPLETED, 0, "Completed");
-        long now = clock.millis();
-        long finishIndex = ++index;
+        return decideAfter(new Finished(done.job(), done.attempt(), JobState.COMPLETED, 0, "Completed"), false, baselineDecides);
+    }
 
+    /** {@code event} is journaled at the current instant, then a decision, timed as {@link #step} times it. */
+    int change(JournalEvent event, boolean baselineDecides) {
+        return decideAfter(event, false, baselineDecides);
+    }
+
+    /** A full recompute of every ready job's priority ({@link DecisionCore#recomputeAll()}), then a decision. */
+    int recompute(boolean baselineDecides) {
+        return decideAfter(null, true, baselineDecides);
+    }
+
+    private int decideAfter(JournalEvent event, boolean recomputeAll, boolean baselineDecides) {
+        long now = clock.millis();
+        long eventIndex = event == null ? index : ++index;
+
+        noteRecompute(now, recomputeAll || event instanceof JournalEvent.ProjectSet);
         long start = System.nanoTime();
-        labq.apply(finishIndex, now, finished);
+        if (recomputeAll) {
+            labq.recomputeAll();
+        }
+        if (event != null) {
+            labq.apply(eventIndex, now, event);
+        }
         List<Dispatched> started = labq.decide(now);
         for (int i = 0; i < started.size(); i++) {
-            labq.apply(finishIndex + 1 + i, now, started.get(i));
+            labq.apply(eventIndex + 1 + i, now, started.get(i));
         }
         labqNanos = System.nanoTime() - start;
 
-        if (baselineDecides) {
+        baselineNanos = -1;
+        if (baseline != null && baselineDecides) {
             start = System.nanoTime();
-            baseline.apply(finishIndex, now, finished);
+            if (recomputeAll) {
+                baseline.recomputeAll();
+            }
+            if (event != null) {
+                baseline.apply(eventIndex, now, event);
+            }
             List<Dispatched> chosen = baseline.decide(now);
             for (int i = 0; i < chosen.size(); i++) {
-                baseline.apply(finishIndex + 1 + i, now, chosen.get(i));
+                baseline.apply(eventIndex + 1 + i, now, chosen.get(i));
             }
             baselineNanos = System.nanoTime() - start;
-            if (!chosen.equals(started)) {
-                throw new IllegalStateException("index=" + finishIndex + " labq=" + started + " baseline=" + chosen
+            if (!sameChoices(chosen, started)) {
+                throw new IllegalStateException("index=" + eventIndex + " labq=" + started + " baseline=" + chosen
                         + ": the baseline decided otherwise, so comparing their latencies would compare unequal work");
             }
-        } else {
-            baselineNanos = -1;
-            baseline.apply(finishIndex, now, finished);
+        } else if (baseline != null) {
+            if (recomputeAll) {
+                baseline.recomputeAll();
+            }
+            if (event != null) {
+                baseline.apply(eventIndex, now, event);
+            }
+            baseline.followDecision(now);
             for (int i = 0; i < started.size(); i++) {
-                baseline.apply(finishIndex + 1 + i, now, started.get(i));
+                baseline.apply(eventIndex + 1 + i, now, started.get(i));
             }
         }
-        index += started.size();
+        index = eventIndex + started.size();
         running.addAll(started);
         for (int i = 0; i < started.size(); i++) {
             submit();
         }
         checkReady();
         return started.size();
+    }
+
+    /**
+     * Whether two deciders started the same attempts of the same jobs, on the same devices, in the same order
+     * and the same way (first in order or backfilled). The recorded priorities are not compared: each decider
+     * computes them itself, and they do not change what runs.
+     */
+    static boolean sameChoices(List<Dispatched> a, List<Dispatched> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            Dispatched x = a.get(i);
+            Dispatched y = b.get(i);
+            if (!x.job().equals(y.job()) || x.attempt() != y.attempt() || !x.allocation().equals(y.allocation())
+                    || backfilled(x) != backfilled(y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean backfilled(Dispatched d) {
+        return d.decidedBy() != null && d.decidedBy().backfilled();
+    }
+
+    /**
+     * Follows the core's schedule of full priority recomputes ({@code priority.recomputeSeconds}, and at once
+     * when asked or after a {@code ProjectSet}) to say which decisions included one.
+     */
+    private void noteRecompute(long nowMillis, boolean asked) {
+        recomputed = asked || nowMillis >= nextRecomputeMillis;
+        if (recomputed) {
+            nextRecomputeMillis = nowMillis + recomputeMillis;
+        }
+    }
+
+    /** Whether the last decision recomputed every ready job's priority (the period came round, or it was asked). */
+    boolean lastIncludedRecompute() {
+        return recomputed;
+    }
+
+    /** A job that is waiting now (pending, not being dispatched), drawn with {@code random}. */
+    JobId randomPendingJob(SplittableRandom random) {
+        for (int tries = 0; tries < 10_000; tries++) {
+            JobId id = JobId.of(1 + random.nextLong(nextId - 1));
+            JobStatus job = labq.table().get(id);
+            if (job.state() == JobState.PENDING && !labq.isInFlight(id)) {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no pending job found in 10000 draws among " + (nextId - 1) + " jobs");
     }
 
     /** The latency of labq's last decision, in nanoseconds. */
@@ -129,17 +234,47 @@ final class SteadyState {
         return baselineNanos;
     }
 
+    long nowMillis() {
+        return clock.millis();
+    }
+
+    DecisionCore labq() {
+        return labq;
+    }
+
+    /** The baseline, or {@code null} when only labq runs. */
+    SortEveryDecisionDecider baseline() {
+        return baseline;
+    }
+
+    /**
+     * How many buckets labq's ready index holds: distinct (project, user, resources, time limit) among the
+     * ready jobs. Counted from the job table (O(jobs)); for reports, not for timed code.
+     */
+    int readyShapes() {
+        Set<List<Object>> shapes = new HashSet<>();
+        for (JobStatus job : labq.table().all()) {
+            if (job.state() == JobState.PENDING && labq.table().dependenciesMet(job) && !labq.isInFlight(job.id())) {
+                shapes.add(Arrays.asList(job.spec().project(), job.spec().user(), job.spec().resources(),
+                        job.spec().timeLimitSeconds()));
+            }
+        }
+        return shapes.size();
+    }
+
     private void submit() {
         Submitted submitted = new Submitted(JobId.of(nextId++), mix.next(clock.millis()));
         index++;
         labq.apply(index, clock.millis(), submitted);
-        baseline.apply(index, clock.millis(), submitted);
+        if (baseline != null) {
+            baseline.apply(index, clock.millis(), submitted);
+        }
     }
 
     private void checkReady() {
-        if (labq.readyCount() != pending || baseline.readyCount() != pending) {
-            throw new IllegalStateException("ready=" + labq.readyCount() + "/" + baseline.readyCount() + " expected="
-                    + pending + " index=" + index + ": the harness lost track of the queue");
+        if (labq.readyCount() != pending || (baseline != null && baseline.readyCount() != pending)) {
+            throw new IllegalStateException("ready=" + labq.readyCount() + "/" + (baseline == null ? "-" : baseline.readyCount())
+                    + " expected=" + pending + " index=" + index + ": the harness lost track of the queue");
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * Replays Alibaba's GPU cluster trace (1,213 nodes, 6,212 GPUs by default, in bench/workloads): first
  * placement alone (jobs arrive and never leave, as in the FGD paper: GPUs allocated at the first refusal,
  * labq's best fit next to first fit), then the whole trace in time under FCFS, EASY and labq on labq's
- * placement, next to the waits the production scheduler recorded.
+ * placement, next to the waits the production scheduler recorded (no production row when none is known).
  */
 public final class TraceGpuBench implements Harness {
     static final String DEFAULT_NODES = "bench/workloads/alibaba-gpu-v2023_openb_node_list_gpu_node.csv";
@@ -41,6 +41,10 @@ public final class TraceGpuBench implements Harness {
         AlibabaGpuTrace trace = AlibabaGpuTrace.read(options.path("--nodes", root.resolve(DEFAULT_NODES)),
                 options.path("--pods", root.resolve(DEFAULT_PODS)), options.wholeNumber("--jobs", quick ? QUICK_JOBS : Integer.MAX_VALUE, 1));
         Path outDir = options.path("--out", root.resolve("bench/target/sim"));
+        if (trace.jobs().isEmpty()) {
+            throw new UsageException("--pods: no pod to replay (" + trace.neverScheduled()
+                    + " never scheduled in production, so without a run time)", USAGE);
+        }
         int gpus = trace.nodes().stream().mapToInt(ClusterPlacement.Node::gpuCount).sum();
         long fractional = trace.gpuMilli().stream().filter(m -> m > 0 && m < 1000).count();
         out.printf(Locale.ROOT, "trace-gpu: %d nodes, %d GPUs; %d jobs (%d never scheduled in production, skipped; "
@@ -60,8 +64,18 @@ public final class TraceGpuBench implements Harness {
         Workload workload = workload(trace);
         SimulationReport report = new SimulationReport("gpu", workload);
         report.simulateAll(List.of(SchedulingPolicy.values()), outDir, out);
-        report.add("production", "the trace's own scheduler: recorded waits (scheduled - creation time)",
-                Metrics.of(Metrics.recorded(trace.jobs()), Workload.Unit.GPUS, gpus, Double.NaN, workload.cpuBudgets()));
+        int recorded = trace.recordedWaits();
+        if (recorded == 0) {
+            out.println("  production: n/a, no pod has a known wait (each was scheduled before its creation time): "
+                    + "no production row or RESULT lines");
+        } else {
+            if (recorded < trace.jobs().size()) {
+                out.printf(Locale.ROOT, "  production: recorded waits for %d of %d pods (the rest were scheduled before their "
+                        + "creation time: unknown); its row covers those only%n", recorded, trace.jobs().size());
+            }
+            report.add("production", "the trace's own scheduler: recorded waits (scheduled - creation time)",
+                    Metrics.of(Metrics.recorded(trace.jobs()), Workload.Unit.GPUS, gpus, Double.NaN, workload.cpuBudgets()));
+        }
         out.println();
         report.printTable(out);
         out.println("  utilization counts GPUs; projects are the QoS classes, importance " + new java.util.TreeMap<>(AlibabaGpuTrace.QOS_IMPORTANCE));

@@ -57,6 +57,11 @@ class BenchMainTest {
                 assertEquals("x", results.get(metric + ".ratio"), metric + ".ratio");
                 expected.addAll(List.of(metric, metric + ".baseline", metric + ".ratio"));
             }
+            assertEquals("ms", results.get("decision.between_recomputes.p99." + n));
+            assertEquals("ms", results.get("decision.with_recompute.p50." + n));
+            assertEquals("count", results.get("decision.buckets." + n));
+            expected.addAll(List.of("decision.between_recomputes.p99." + n, "decision.with_recompute.p50." + n,
+                    "decision.buckets." + n));
         }
         assertEquals(expected, List.copyOf(results.keySet()), "quick runs report N=1000 and N=10000 only");
     }

@@ -3,6 +3,7 @@ package dev.labq.cli;
 import dev.labq.core.JobHandle;
 import dev.labq.core.LabqScheduler;
 import dev.labq.core.config.MachineInventory;
+import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -103,6 +104,26 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The recorded reason of a start: priority as the sum of its factors' contributions, and how it started. */
+    static String why(JobStatus j) {
+        DecidedBy d = j.decidedBy();
+        if (d == null) {
+            return "started before decisions were recorded";
+        }
+        StringBuilder sum = new StringBuilder(String.format(java.util.Locale.ROOT, "priority %.1f =", d.priority()));
+        boolean firstFactor = true;
+        for (Map.Entry<String, Double> f : d.factors().entrySet()) {
+            double c = f.getValue();
+            sum.append(firstFactor ? " " : c < 0 ? " - " : " + ").append(f.getKey()).append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%.1f", firstFactor ? c : Math.abs(c)));
+            firstFactor = false;
+        }
+        if (j.spec().afterOk().size() > 0) {
+            sum.append("; after ").append(j.spec().afterOk());
+        }
+        return sum + (d.backfilled() ? " (backfilled)" : "") + " [" + d.policy() + "]";
+    }
+
     private void summary(LabqScheduler labq, List<JobStatus> jobs, List<JobId> started) throws Exception {
         common.invocation().out().printf("%-5s %-9s %-14s %10s %9s %8s %-10s %s%n", "ORDER", "PROJECT", "NAME", "IMPORTANCE",
                 "WAITED", "RAN", "STATE", "OUTPUT");
@@ -117,11 +138,13 @@ final class DemoCommand implements Callable<Integer> {
                     j.state(), out);
         }
         common.invocation().out().println();
-        common.invocation().out().println("Why this order: the research jobs (importance " + labq.config().importanceOf("research")
-                + ") went ahead of the teaching jobs (importance " + labq.config().importanceOf("teaching")
-                + ") submitted before them;");
-        common.invocation().out().println("train-model waited for preprocess and evaluate for train-model (afterok), and each still ran");
-        common.invocation().out().println("before the teaching jobs because its project is more important. Logs are in "
-                + labq.home().logs() + ", the full record in `./labq tail`.");
+        common.invocation().out().println("Why this order, as the policy recorded each start (`labq explain ID` shows it for waiting jobs):");
+        order = 1;
+        for (JobStatus j : byStart) {
+            common.invocation().out().printf("  %d. job %s %s/%s: %s%n", order++, j.id(), j.spec().project(), j.spec().name(),
+                    why(j));
+        }
+        common.invocation().out().println("Jobs with afterok waited for their parent; logs are in " + labq.home().logs()
+                + ", the full record in `./labq tail`.");
     }
 }

@@ -64,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
                 err.println("labq: " + invocation.args() + " is not run by a scheduler; run it locally");
                 return ExitCodes.USAGE;
             }
-            Invocation context = new Invocation(Path.of(invocation.cwd()), invocation.user(), invocation.env(), out, err,
+            Invocation context = new Invocation(Path.of(invocation.cwd()), invocation.user(), invocation.zone(),
+                    invocation.env(), out, err,
                     home -> home.equals(scheduler.home()) ? new InProcessClient(scheduler) : LabqClient.direct(home));
             return LabqCommand.run(context, invocation.args().toArray(String[]::new));
         };

@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "stat", aliases = {"qstat", "squeue"}, description = {
         "List jobs.",
         "Shows pending, held and running jobs, and those that ended in the last 5 minutes (all with -a).",
-        "REASON says why a pending job waits (Priority, Resources, Dependency,",
-        "Held, NoScheduler) or how an ended one ended."})
+        "REASON says why a pending job waits (Priority, Resources, Dependency, Held, NoScheduler,",
+        "BudgetCap(...), BudgetAllowance(...)) or how an ended one ended; `labq explain ID` says more."})
 final class StatCommand implements Callable<Integer> {
     static final long RECENT_MILLIS = 5 * 60_000;
 
@@ -93,7 +93,11 @@ final class StatCommand implements Callable<Integer> {
             return "0:00";
         }
         long end = j.endMillis() != null ? j.endMillis() : now;
-        long s = Math.max(0, (end - j.startMillis()) / 1000);
+        return clock(Math.max(0, (end - j.startMillis()) / 1000));
+    }
+
+    /** Seconds as {@code M:SS} or {@code H:MM:SS}. */
+    static String clock(long s) {
         return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
     }
 

@@ -15,7 +15,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +66,9 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--importance", paramLabel = "N", description = "overrides the project's importance (0..1000000)")
     Integer importance;
+
+    @Option(names = "--nice", paramLabel = "N", description = "lower the job's priority (0..10000, default 0)")
+    Integer nice;
 
     @Option(names = {"-d", "--dependency"}, paramLabel = "afterok:ID[:ID...]", description = "start only after these jobs complete successfully")
     String dependency;
@@ -210,10 +212,10 @@ final class SubmitCommand implements Callable<Integer> {
                         memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText),
                         first(gpus, d.gpus, gpuType != null || d.gpuType != null ? 1 : 0), first(gpuType, d.gpuType)),
                 first(importance, d.importance),
-                deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), ZoneId.systemDefault()),
+                deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), common.invocation().zone()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencyText == null ? List.of() : parseDependency(dependencyText),
-                Boolean.TRUE.equals(first(hold, d.hold)));
+                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice));
     }
 
     private List<String> argv() {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.TimeZone;
 
 /**
  * The launcher's entry point. When a scheduler serves the home, the everyday commands (submit, stat,
@@ -25,7 +26,8 @@ import java.util.Set;
 public final class ThinClient {
     /** Commands a running scheduler runs on a client's behalf. */
     static final Set<String> FORWARDED = Set.of("submit", "qsub", "sbatch", "stat", "qstat", "squeue",
-            "del", "qdel", "scancel", "hold", "release", "tail");
+            "del", "qdel", "scancel", "hold", "release", "tail", "alter", "qalter", "explain", "prio", "sprio",
+            "shares", "sshare", "project");
 
     private ThinClient() {
     }
@@ -55,8 +57,10 @@ public final class ThinClient {
         try (channel;
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
              DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel)))) {
+            // TimeZone's id, not ZoneId.systemDefault(): the same answer without loading the zone rules (~10 ms).
             CommandFrames.writeInvocation(out, new RemoteInvocation(Arrays.asList(args),
-                    Path.of("").toAbsolutePath().toString(), System.getProperty("user.name"), System.getenv()));
+                    Path.of("").toAbsolutePath().toString(), System.getProperty("user.name"),
+                    TimeZone.getDefault().getID(), System.getenv()));
             return CommandFrames.relay(in, System.out, System.err);
         } catch (IOException e) {
             System.err.println("labq: the scheduler at " + socket + " stopped answering (" + e.getMessage()

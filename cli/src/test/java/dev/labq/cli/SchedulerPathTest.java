@@ -163,6 +163,15 @@ class SchedulerPathTest {
         List<JsonNode> fromDispatch = home.tail("--from", Long.toString(home.tail().get(2).get("index").asLong()));
         assertEquals("Dispatched", fromDispatch.get(0).get("type").asText());
         assertEquals(3, fromDispatch.size());
+
+        TestHome.Outcome readable = home.run("tail", "--from", fromDispatch.get(0).get("index").asText());
+        assertEquals(0, readable.code(), readable::toString);
+        List<String> lines = readable.out().lines().toList();
+        assertEquals(3, lines.size(), readable::toString);
+        assertTrue(lines.get(0).matches("\\d+  \\S+Z  Dispatched +job=1 attempt=1 cpus=1 mem=256M( .*)?"), lines.get(0));
+        assertTrue(lines.get(1).matches("\\d+  \\S+Z  Started +job=1 attempt=1 pid=\\d+ pidStart=\\S+Z"), lines.get(1));
+        assertTrue(lines.get(2).matches("\\d+  \\S+Z  Finished +job=1 attempt=1 state=COMPLETED exitCode=0( reason=.*)?"),
+                lines.get(2));
     }
 
     @Test
@@ -170,7 +179,7 @@ class SchedulerPathTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         RemoteInvocation client = new RemoteInvocation(List.of("submit", "--home", home.root.toString(), "--", "true"),
-                home.cwd.toString(), "bob", Map.of("PATH", "/usr/bin:/bin"));
+                home.cwd.toString(), "bob", "UTC", Map.of("PATH", "/usr/bin:/bin"));
         int code = ServeCommand.commands(scheduler).run(client, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err::toString);
@@ -183,12 +192,28 @@ class SchedulerPathTest {
     }
 
     @Test
+    void forwardedLocalDeadlineIsReadInTheClientsZoneNotTheSchedulers() {
+        for (String zone : List.of("Asia/Tokyo", "America/New_York")) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = ServeCommand.commands(scheduler).run(new RemoteInvocation(
+                            List.of("submit", "--parsable", "--hold", "--deadline", "2030-01-01T09:00", "--", "true"),
+                            home.cwd.toString(), "bob", zone, Map.of("LABQ_HOME", home.root.toString())),
+                    new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(0, code, err::toString);
+        }
+        assertEquals(java.time.Instant.parse("2030-01-01T00:00:00Z").toEpochMilli(), home.job(1).at("/spec/deadlineMillis").asLong(),
+                "09:00 in Tokyo");
+        assertEquals(java.time.Instant.parse("2030-01-01T14:00:00Z").toEpochMilli(), home.job(2).at("/spec/deadlineMillis").asLong(),
+                "09:00 in New York");
+    }
+
+    @Test
     void forwardedCommandOnAnotherHomeUsesThatHomesFiles() {
         TestHome other = TestHome.in(dir.resolve("other"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ServeCommand.commands(scheduler).run(new RemoteInvocation(List.of("submit", "--", "true"),
-                        other.cwd.toString(), "bob", Map.of("LABQ_HOME", other.root.toString())),
+                        other.cwd.toString(), "bob", "UTC", Map.of("LABQ_HOME", other.root.toString())),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, code, err::toString);
         assertEquals("Submitted batch job 1\n", out.toString(StandardCharsets.UTF_8));
@@ -200,7 +225,7 @@ class SchedulerPathTest {
     void schedulerRefusesCommandsItDoesNotServe() {
         for (List<String> args : List.of(List.of("serve"), List.of("replay", "--verify"), List.<String>of())) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = ServeCommand.commands(scheduler).run(new RemoteInvocation(args, home.cwd.toString(), "bob", Map.of()),
+            int code = ServeCommand.commands(scheduler).run(new RemoteInvocation(args, home.cwd.toString(), "bob", "UTC", Map.of()),
                     new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true, StandardCharsets.UTF_8));
             assertEquals(ExitCodes.USAGE, code);
             assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count());

@@ -87,7 +87,7 @@ class ServeCrashIT {
         assertTrue(second.stderr().contains("stopped cleanly"), second::stderr);
         assertFalse(Files.exists(home.resolve("scheduler.sock")), "a clean stop removes the socket");
 
-        TestHome.Outcome tail = labq("tail", "--home", home.toString());
+        TestHome.Outcome tail = labq("tail", "--json", "--home", home.toString());
         assertEquals(0, tail.code(), tail::toString);
         List<JsonNode> entries = tail.jsonLines();
         long restartIndex = entries.stream().filter(e -> e.get("type").asText().equals("SchedulerStarted"))

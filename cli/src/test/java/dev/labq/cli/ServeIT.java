@@ -89,7 +89,7 @@ class ServeIT {
         LabqJar.await(Duration.ofSeconds(90), () -> completed(LabqJar.stat(dir, home)) == total,
                 () -> "not all " + total + " jobs COMPLETED: " + completed(LabqJar.stat(dir, home)));
 
-        TestHome.Outcome tail = labq("tail", "--home", home.toString());
+        TestHome.Outcome tail = labq("tail", "--json", "--home", home.toString());
         assertEquals(0, tail.code(), tail::toString);
         Map<String, Map<Long, Integer>> counts = new HashMap<>();
         for (JsonNode entry : tail.jsonLines()) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ final class TestHome {
             """;
 
     static final String USER = "ana";
+    /** The zone command lines run in, as a local one's would. */
+    static final ZoneId ZONE = ZoneId.systemDefault();
     static final ObjectMapper JSON = new ObjectMapper();
 
     final Path root;
@@ -95,7 +98,7 @@ final class TestHome {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code = LabqCommand.run(new Invocation(cwd, USER, Map.copyOf(env), outStream, errStream, clients), args);
+        int code = LabqCommand.run(new Invocation(cwd, USER, ZONE, Map.copyOf(env), outStream, errStream, clients), args);
         outStream.flush();
         errStream.flush();
         return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -144,9 +147,9 @@ final class TestHome {
         return fail("job " + id + " did not get there within " + limit + "; last seen " + last);
     }
 
-    /** Journal entries as `labq tail` prints them. */
+    /** Journal entries as `labq tail --json` prints them. */
     List<JsonNode> tail(String... extra) {
-        List<String> line = new ArrayList<>(List.of("tail"));
+        List<String> line = new ArrayList<>(List.of("tail", "--json"));
         line.addAll(List.of(extra));
         Outcome o = run(line.toArray(String[]::new));
         assertEquals(0, o.code(), o::toString);

@@ -3,22 +3,31 @@ package dev.labq.core;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
 import dev.labq.core.decision.DecisionCore;
-import dev.labq.core.decision.ReadyQueue;
 import dev.labq.core.decision.DecisionStage;
+import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ResourcePool;
+import dev.labq.core.decision.ShareRow;
+import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.UnknownJobException;
+import dev.labq.core.event.JournalWriter;
+import dev.labq.core.execution.AttemptSupervisor;
+import dev.labq.core.intake.CommandIntake;
+import dev.labq.core.notify.OutcomeNotifier;
+import dev.labq.core.policy.predict.RuntimePredictor;
+import dev.labq.core.policy.usage.UsageLedger;
+import dev.labq.core.recovery.RestartRecovery;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
-import dev.labq.core.domain.JobState;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.execution.ExecutionListener;
 import dev.labq.core.execution.InProcessExecutor;
+import dev.labq.core.execution.JournalingListener;
 import dev.labq.core.execution.JobExecutor;
 import dev.labq.core.execution.LabqTask;
 import dev.labq.core.execution.ProcessExecutor;
 import dev.labq.core.execution.RoutingExecutor;
 import dev.labq.core.intake.SubmissionValidator;
-import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.ring.Command;
 import dev.labq.core.ring.JournalTailer;
@@ -31,7 +40,6 @@ import dev.labq.core.state.JobTable;
 import dev.labq.core.time.Clock;
 import dev.labq.core.view.ViewProjection;
 import dev.labq.store.Journal;
-import dev.labq.store.StoreException;
 import dev.labq.store.Views;
 import dev.labq.store.lock.ExclusiveFileLock;
 import org.slf4j.Logger;
@@ -103,18 +111,22 @@ public final class LabqScheduler implements AutoCloseable {
                 views.clear();
             }
             JobTable table = rebuilding ? new JobTable() : ViewProjection.load(views);
-            ExecutionListener reports = new JournalingListener();
+            UsageLedger ledger = rebuilding ? new UsageLedger(config) : ViewProjection.loadLedger(views, config, table);
+            ExecutionListener reports = new JournalingListener(journal, clock);
             this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports);
             openedExecutor = new RoutingExecutor(b.processExecutor.apply(reports), tasks);
             this.executor = openedExecutor;
-            PriorityPolicy policy = new ImportanceDeadlineAgePolicy(config);
-            DecisionCore core = new DecisionCore(table, new ResourcePool(inventory), policy,
-                    ReadyQueue.ordered(policy.order()), config.scheduler().backfillJobs());
+            PriorityPolicy policy = b.policy != null ? b.policy : PriorityPolicy.configured(config);
+            DecisionCore core = new DecisionCore(config, table, ledger, new ResourcePool(inventory), policy, b.predictor);
             listeners.addAll(b.listeners);
-            this.stage = new DecisionStage(core, journal, new ViewProjection(views), executor, tasks,
-                    new SubmissionValidator(config, inventory), clock, config.scheduler().killGraceSeconds() * 1000L,
-                    config.scheduler().maxAttempts(),
-                    listeners, views.lastAppliedIndex(), rebuilding);
+            JournalWriter writer = new JournalWriter(journal, clock);
+            OutcomeNotifier outcomes = new OutcomeNotifier(listeners);
+            AttemptSupervisor supervisor = new AttemptSupervisor(executor, clock,
+                    config.scheduler().killGraceSeconds() * 1000L, rebuilding, table.all());
+            this.stage = new DecisionStage(new DecisionStage.Parts(core, writer, new ViewProjection(views),
+                    new CommandIntake(core, writer, new SubmissionValidator(config, inventory), tasks, outcomes, clock),
+                    supervisor, new RestartRecovery(executor, supervisor, writer, config.scheduler().maxAttempts()),
+                    outcomes), clock, views.lastAppliedIndex(), rebuilding);
             if (b.replayProgress != null) {
                 stage.replayProgress(b.replayProgress, 10_000);
             }
@@ -229,6 +241,46 @@ public final class LabqScheduler implements AutoCloseable {
     private void control(Command.Action action, JobId job) {
         CompletableFuture<JobStatus> reply = new CompletableFuture<>();
         ask(new Command.Control(action, job, reply), reply);
+    }
+
+    /** Changes a job that has not ended ({@code labq alter}); the next decision uses it. */
+    public void alter(JobId job, Alteration change) {
+        CompletableFuture<JobStatus> reply = new CompletableFuture<>();
+        ask(new Command.Alter(job, change, reply), reply);
+    }
+
+    /**
+     * Overrides a project's importance or share ({@code user} null), or a user's share within it, from now
+     * on; journaled, so it outlives restarts until the next such change ({@code labq project set}).
+     */
+    public void setProject(String project, String user, Integer importance, Double share) {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        ask(new Command.SetProject(project, user, importance, share, reply), reply);
+    }
+
+    /** Why a job is where it is, with the first {@code maxAhead} jobs ahead of it ({@code labq explain}). */
+    public Explanation explain(JobId job, int maxAhead) {
+        Explanation explanation = query((core, now) -> core.explain(job, now, maxAhead));
+        if (explanation == null) {
+            throw new UnknownJobException("job", job);
+        }
+        return explanation;
+    }
+
+    /** The ready jobs in the order they would start, with their priorities ({@code labq prio}). */
+    public List<Explanation> priorities(int limit) {
+        return query((core, now) -> core.priorities(now, limit));
+    }
+
+    /** Shares, usage, fair share and budgets of every project and user ({@code labq shares}). */
+    public List<ShareRow> shares() {
+        return query(DecisionCore::shares);
+    }
+
+    /** Asks the decision thread a question about the scheduling state and waits for the answer. */
+    public <T> T query(Command.Question<T> question) {
+        CompletableFuture<T> reply = new CompletableFuture<>();
+        return ask(new Command.Query<>(question, reply), reply);
     }
 
     /** Every job, with the reason each pending one waits. */
@@ -354,39 +406,6 @@ public final class LabqScheduler implements AutoCloseable {
         }
     }
 
-    /** Journals what the executors report. */
-    private final class JournalingListener implements ExecutionListener {
-        @Override
-        public void started(JobId job, int attempt, long pid, long pidStartMillis) {
-            append(new JournalEvent.Started(job, attempt, pid, pidStartMillis));
-        }
-
-        @Override
-        public void exited(JobId job, int attempt, int exitCode, JobExecutor.EndCause cause, String detail) {
-            JobState state;
-            String reason;
-            if (cause == JobExecutor.EndCause.CANCELLED) {
-                state = JobState.CANCELLED;
-                reason = "Cancelled by user";
-            } else if (cause == JobExecutor.EndCause.TIMEOUT) {
-                state = JobState.TIMEOUT;
-                reason = "TimeLimit reached";
-            } else {
-                state = exitCode == 0 ? JobState.COMPLETED : JobState.FAILED;
-                reason = detail != null ? detail : exitCode == 0 ? null : exitCode < 0 ? "killed by a signal" : "exit code " + exitCode;
-            }
-            append(new JournalEvent.Finished(job, attempt, state, exitCode, reason));
-        }
-
-        private void append(JournalEvent event) {
-            try {
-                EventCodec.append(journal, clock.millis(), event);
-            } catch (StoreException e) {
-                LOG.error("cannot journal {}: {}", event, e.toString());
-            }
-        }
-    }
-
     private static final class LoggingExceptionHandler implements com.lmax.disruptor.ExceptionHandler<RingEvent> {
         @Override
         public void handleEventException(Throwable ex, long sequence, RingEvent event) {
@@ -416,6 +435,8 @@ public final class LabqScheduler implements AutoCloseable {
         private long expectedJobs = 100_000;
         private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
         private LongConsumer replayProgress;
+        private PriorityPolicy policy;
+        private RuntimePredictor predictor = RuntimePredictor.timeLimit();
 
         private Builder(Path home) {
             this.home = home;
@@ -451,6 +472,12 @@ public final class LabqScheduler implements AutoCloseable {
 
         /** Told the number of journal entries replayed, every 10,000, while the start replays the journal. */
         public Builder replayProgress(LongConsumer value) { this.replayProgress = value; return this; }
+
+        /** Order jobs with this policy instead of the one {@code scheduler.policy} names. */
+        public Builder policy(PriorityPolicy value) { this.policy = value; return this; }
+
+        /** Predict run times with this (deadline slack); the default is the time limit. */
+        public Builder predictor(RuntimePredictor value) { this.predictor = value; return this; }
 
         /** Takes the home's lock, recovers and replays, and starts scheduling. */
         public LabqScheduler start() {

@@ -1,5 +1,6 @@
 package dev.labq.core;
 
+import dev.labq.core.config.LabqConfig;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -86,12 +87,22 @@ class LabqSchedulerIT {
         }
     }
 
+    /** One CPU and {@link TestConfigs}' projects, under the named priority policy. */
+    private static LabqConfig oneCpu(String policy) {
+        LabqConfig small = TestConfigs.withCpus(1);
+        LabqConfig.Settings s = small.scheduler();
+        return new LabqConfig(small.machine(), small.projects(), new LabqConfig.Settings(s.killGraceSeconds(),
+                s.inProcessThreads(), s.defaultProject(), s.maxAttempts(), s.backfill(), policy));
+    }
+
     @Test
     void higherImportanceStartsFirstWhenResourcesFree() throws Exception {
         Recorder recorder = new Recorder();
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch blocking = new CountDownLatch(1);
-        try (LabqScheduler labq = scheduler().config(TestConfigs.withCpus(1)).listener(recorder).start()) {
+        // labq's first policy: importance decides, the job's own over its project's, however high
+        try (LabqScheduler labq = scheduler().config(oneCpu(LabqConfig.Settings.POLICY_IMPORTANCE_DEADLINE_AGE))
+                .listener(recorder).start()) {
             JobHandle blocker = labq.submit(JobSpec.task("blocker", "default", "ana").build(), (id, attempt) -> {
                 blocking.countDown();
                 gate.await();
@@ -105,6 +116,27 @@ class LabqSchedulerIT {
             gate.countDown();
             low.outcome().get(30, TimeUnit.SECONDS);
             assertEquals(List.of(blocker.id(), urgent.id(), high.id(), low.id()), recorder.order(JobState.RUNNING));
+        }
+    }
+
+    @Test
+    void jobOfTheMoreImportantProjectStartsFirstUnderTheDefaultPolicy() throws Exception {
+        Recorder recorder = new Recorder();
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        try (LabqScheduler labq = scheduler().config(TestConfigs.withCpus(1)).listener(recorder).start()) {
+            JobHandle blocker = labq.submit(JobSpec.task("blocker", "default", "ana").build(), (id, attempt) -> {
+                blocking.countDown();
+                gate.await();
+                return 0;
+            });
+            assertTrue(blocking.await(30, TimeUnit.SECONDS));
+            JobHandle low = labq.submit(JobSpec.task("low", "teaching", "ana").build(), (id, a) -> 0);
+            JobHandle high = labq.submit(JobSpec.task("high", "research", "ana").build(), (id, a) -> 0);
+            gate.countDown();
+            low.outcome().get(30, TimeUnit.SECONDS);
+            // neither project has used anything, so fair share is equal and importance (50 over 5) decides
+            assertEquals(List.of(blocker.id(), high.id(), low.id()), recorder.order(JobState.RUNNING));
         }
     }
 

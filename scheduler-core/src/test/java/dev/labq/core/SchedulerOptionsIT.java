@@ -235,7 +235,8 @@ class SchedulerOptionsIT {
         Files.createDirectories(home);
         Files.writeString(home.resolve("labq.yaml"), "projects: { astro: { importance: -1 } }\n");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> LabqScheduler.builder(home).start());
-        assertTrue(e.getMessage().contains("projects.importance=-1"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("invalid projects.astro.importance=-1: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(" + home.resolve("labq.yaml") + " line 1)"), e.getMessage());
         Files.delete(home.resolve("labq.yaml"));
         try (LabqScheduler labq = scheduler().start()) {
             assertEquals(List.of(), labq.jobs());

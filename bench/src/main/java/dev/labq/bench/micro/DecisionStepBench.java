@@ -2,14 +2,15 @@ package dev.labq.bench.micro;
 
 import dev.labq.bench.JobMix;
 import dev.labq.core.decision.DecisionCore;
-import dev.labq.core.decision.ReadyQueue;
 import dev.labq.core.decision.ResourcePool;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.JournalEvent.Dispatched;
 import dev.labq.core.event.JournalEvent.Finished;
 import dev.labq.core.event.JournalEvent.Submitted;
-import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.policy.predict.RuntimePredictor;
+import dev.labq.core.policy.priority.PriorityPolicy;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobTable;
 import dev.labq.core.time.SettableClock;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * {@code decision-latency} times with HdrHistogram (apply a running job's {@code Finished}, {@code decide()},
  * apply each {@code Dispatched}), here as a JMH mean with an error bar and up to 1M pending jobs, a size the
  * harness does not reach because its baseline would take minutes per decision.
+ *
+ * <p>The core is configured as {@code decision-latency}'s: {@link JobMix#CONFIG}, the shipped multifactor policy
+ * with fair share, budgets and EASY backfill over the whole queue.
  *
  * <p>GPU placement is on: the machine is {@link JobMix#MACHINE} (four a100 and four t4) and one job in eight
  * asks for one or two GPUs of a type or of any type, so {@code ResourcePool} picks devices best-fit.
@@ -78,9 +82,8 @@ public class DecisionStepBench {
     public void fillMachine() {
         core = null; // let the previous iteration's million jobs go before building the next
         running = null;
-        ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(JobMix.CONFIG);
-        core = new DecisionCore(new JobTable(), new ResourcePool(JobMix.MACHINE), policy,
-                ReadyQueue.ordered(policy.order()), JobMix.CONFIG.scheduler().backfillJobs());
+        core = new DecisionCore(JobMix.CONFIG, new JobTable(), new UsageLedger(JobMix.CONFIG),
+                new ResourcePool(JobMix.MACHINE), PriorityPolicy.configured(JobMix.CONFIG), RuntimePredictor.timeLimit());
         mix = new JobMix(SEED);
         finishing = new SplittableRandom(SEED ^ 0x5DEECE66DL);
         clock = new SettableClock(START_MILLIS);

@@ -8,6 +8,8 @@ import dev.labq.core.domain.JobState;
 import dev.labq.core.event.JournalEvent.Dispatched;
 import dev.labq.core.event.JournalEvent.Finished;
 import dev.labq.core.event.JournalEvent.Submitted;
+import dev.labq.core.policy.usage.AccountUsage;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobChange;
 import dev.labq.core.state.JobTable;
 import dev.labq.core.view.ViewProjection;
@@ -36,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #writeDispatchedJob}: a job starts: its status (JSON) into {@code jobs}, its allocation into
  *       {@code allocations}, the last applied index into {@code meta}.</li>
  *   <li>{@link #writeFinishedJob}: a job ends: its status, the removal of its allocation (already gone after
- *       the first pass over the set), and its CPU/GPU seconds charged to its project and its user in
- *       {@code usage} (a read and a write each), then the index.</li>
+ *       the first pass over the set), and the two accounts the usage ledger charged for it (its project and
+ *       its user, {@code UsageLedger.drainChanged()}, computed beforehand) into {@code usage}, then the
+ *       index.</li>
  * </ul>
  *
  * <p>The views hold 10,000 jobs, and the writes cycle over 256 of them (a 64-CPU machine runs at most 64
@@ -65,6 +68,8 @@ public class ViewUpdateBench {
     private ViewProjection projection;
     private List<JobChange>[] dispatchedChanges;
     private List<JobChange>[] finishedChanges;
+    private List<AccountUsage>[] dispatchedUsage;
+    private List<AccountUsage>[] finishedUsage;
     private long index;
     private int next;
 
@@ -75,23 +80,34 @@ public class ViewUpdateBench {
         views = Views.openForWriter(directory.resolve("views"), JOBS);
         projection = new ViewProjection(views);
         JobTable table = new JobTable();
+        UsageLedger ledger = new UsageLedger(JobMix.CONFIG);
         JobMix mix = new JobMix(SEED);
         for (int i = 1; i <= JOBS; i++) {
             long submitted = ++index;
-            projection.write(submitted, table.apply(submitted, START_MILLIS, new Submitted(JobId.of(i), mix.next(START_MILLIS))));
+            Submitted entry = new Submitted(JobId.of(i), mix.next(START_MILLIS));
+            List<JobChange> changes = table.apply(submitted, START_MILLIS, entry);
+            ledger.apply(submitted, START_MILLIS, entry, changes);
+            projection.write(submitted, changes, ledger.drainChanged());
         }
         dispatchedChanges = new List[CYCLED_JOBS];
         finishedChanges = new List[CYCLED_JOBS];
+        dispatchedUsage = new List[CYCLED_JOBS];
+        finishedUsage = new List[CYCLED_JOBS];
         for (int i = 0; i < CYCLED_JOBS; i++) {
             JobId job = JobId.of(i + 1L);
             // A fresh pool always fits one job and places its GPUs as the decision stage would.
             Allocation allocation = new ResourcePool(JobMix.MACHINE).tryReserve(table.get(job).spec().resources());
-            dispatchedChanges[i] = table.apply(++index, START_MILLIS, new Dispatched(job, 1, allocation));
-            finishedChanges[i] = table.apply(++index, START_MILLIS + RUN_MILLIS,
-                    new Finished(job, 1, JobState.COMPLETED, 0, "Completed"));
-            if (dispatchedChanges[i].size() != 1 || finishedChanges[i].size() != 1) {
+            Dispatched dispatched = new Dispatched(job, 1, allocation);
+            dispatchedChanges[i] = table.apply(++index, START_MILLIS, dispatched);
+            ledger.apply(index, START_MILLIS, dispatched, dispatchedChanges[i]);
+            dispatchedUsage[i] = ledger.drainChanged();
+            Finished finished = new Finished(job, 1, JobState.COMPLETED, 0, "Completed");
+            finishedChanges[i] = table.apply(++index, START_MILLIS + RUN_MILLIS, finished);
+            ledger.apply(index, START_MILLIS + RUN_MILLIS, finished, finishedChanges[i]);
+            finishedUsage[i] = ledger.drainChanged();
+            if (dispatchedChanges[i].size() != 1 || finishedChanges[i].size() != 1 || finishedUsage[i].size() != 2) {
                 throw new IllegalStateException("job " + job + " was not dispatched and finished by the fold: "
-                        + dispatchedChanges[i] + " " + finishedChanges[i]);
+                        + dispatchedChanges[i] + " " + finishedChanges[i] + " usage " + finishedUsage[i]);
             }
         }
     }
@@ -104,13 +120,15 @@ public class ViewUpdateBench {
 
     @Benchmark
     public long writeDispatchedJob() {
-        projection.write(++index, dispatchedChanges[next++ & (CYCLED_JOBS - 1)]);
+        int k = next++ & (CYCLED_JOBS - 1);
+        projection.write(++index, dispatchedChanges[k], dispatchedUsage[k]);
         return index;
     }
 
     @Benchmark
     public long writeFinishedJob() {
-        projection.write(++index, finishedChanges[next++ & (CYCLED_JOBS - 1)]);
+        int k = next++ & (CYCLED_JOBS - 1);
+        projection.write(++index, finishedChanges[k], finishedUsage[k]);
         return index;
     }
 }

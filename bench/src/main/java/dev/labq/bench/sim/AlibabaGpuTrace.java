@@ -23,11 +23,18 @@ import java.util.Map;
  * class becomes the project. A pod runs from its scheduled time to its deletion; pods the production
  * scheduler never placed have no run time and are skipped. The trace has no user estimates, so each
  * job's time limit is its run time (perfect estimates, as simulation studies assume when none are given).
+ * The production wait is scheduled - creation time; a pod scheduled before it was created (a clock error in
+ * the CSV) has an unknown wait, -1, as SWF writes it.
  */
 public record AlibabaGpuTrace(List<Node> nodes, List<TraceJob> jobs, List<Integer> gpuMilli, int neverScheduled) {
 
     /** Importance of each QoS class: guaranteed first, best effort last. */
     public static final Map<String, Integer> QOS_IMPORTANCE = Map.of("Guaranteed", 100, "LS", 50, "Burstable", 20, "BE", 5);
+
+    /** Replayed pods whose production wait is known: the production row covers only these. */
+    public int recordedWaits() {
+        return (int) jobs.stream().filter(j -> j.recordedWaitSeconds() >= 0).count();
+    }
 
     public static AlibabaGpuTrace read(Path nodesFile, Path podsFile, int limit) {
         List<Node> nodes = new ArrayList<>();
@@ -58,7 +65,7 @@ public record AlibabaGpuTrace(List<Node> nodes, List<TraceJob> jobs, List<Intege
                     Long.parseLong(row.get("memory_mib")), gpus, gpus > 0 && !spec.isEmpty() && !spec.contains("|") ? spec : null);
             String qos = row.get("qos");
             jobs.add(new TraceJob(jobs.size() + 1, created, run, request, Math.max(1, run), "pods", qos,
-                    null, null, List.of(), scheduled - created));
+                    null, null, List.of(), scheduled >= created ? scheduled - created : -1));
             gpuMilli.add(gpus == 0 ? 0 : gpus == 1 ? Integer.parseInt(row.get("gpu_milli")) : 1000 * gpus);
         }
         return new AlibabaGpuTrace(nodes, jobs, gpuMilli, neverScheduled);

@@ -51,7 +51,7 @@ public record Metrics(int jobs, double avgWaitSeconds, double p95WaitSeconds, do
             TraceJob job = o.job();
             long run = o.endSeconds() - o.startSeconds();
             waits[i] = o.waitSeconds();
-            slowdowns += Math.max(1.0, (waits[i] + run) / Math.max(run, SLOWDOWN_FLOOR_SECONDS));
+            slowdowns += boundedSlowdown(waits[i], run);
             double jobWork = (double) run * unit.of(job);
             work += jobWork;
             firstSubmit = Math.min(firstSubmit, job.submitSeconds());
@@ -78,6 +78,11 @@ public record Metrics(int jobs, double avgWaitSeconds, double p95WaitSeconds, do
         return new Metrics(outcomes.size(), Arrays.stream(waits).average().orElse(0), percentile(waits, 0.95),
                 slowdowns / outcomes.size(), work / available, Math.min(1.0, work / (capacity * Math.max(1.0, shortestMakespan))),
                 gpuUtilizationSaturated, misses, deadlines, budgetViolations(outcomes, cpuBudgets), lastEnd - firstSubmit, projects);
+    }
+
+    /** One job's bounded slowdown: max(1, (wait + run) / max(run, 10 s)). */
+    public static double boundedSlowdown(long waitSeconds, long runSeconds) {
+        return Math.max(1.0, (waitSeconds + runSeconds) / Math.max(runSeconds, SLOWDOWN_FLOOR_SECONDS));
     }
 
     /** Sweeps starts and ends in time order (ends first at the same second) and counts starts past a budget. */

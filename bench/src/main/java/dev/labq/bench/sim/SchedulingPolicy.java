@@ -2,23 +2,24 @@ package dev.labq.bench.sim;
 
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.decision.DecisionCore;
-import dev.labq.core.decision.ReadyQueue;
 import dev.labq.core.decision.Placement;
-import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.PriorityPolicy;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobTable;
 
 /**
- * The policies one simulation compares. All run on labq's own {@link DecisionCore} and placement; they
- * differ only in the order of waiting jobs and in backfill.
+ * The policies one simulation compares. All run on labq's own {@link DecisionCore} and placement, with the
+ * workload's configuration (budgets included); they differ only in the order of waiting jobs and in
+ * backfill ({@code scheduler.backfill}).
  */
 public enum SchedulingPolicy {
     /** First come, first served, strictly: nothing passes a waiting job. */
     FCFS("first come, first served, no backfill"),
     /** First come, first served with EASY backfill over the whole queue: what KTH's SP2 ran in production. */
     EASY("first come, first served, EASY backfill (whole queue)"),
-    /** labq as configured: its priority policy and its backfill setting. */
-    LABQ("labq: importance, deadline, age; backfill as configured");
+    /** labq as configured: its priority policy (multifactor by default), budgets and backfill setting. */
+    LABQ("labq: the configured policy (multifactor by default), budgets and backfill");
 
     private final String description;
 
@@ -37,20 +38,24 @@ public enum SchedulingPolicy {
 
     DecisionCore decisionCore(Workload workload) {
         Placement pool = workload.placement().get();
+        LabqConfig config = workload.config();
         return switch (this) {
-            case FCFS -> fifo(pool, 0);
-            case EASY -> fifo(pool, Integer.MAX_VALUE);
-            case LABQ -> {
-                LabqConfig config = workload.config();
-                PriorityPolicy policy = new ImportanceDeadlineAgePolicy(config);
-                yield new DecisionCore(new JobTable(), pool, policy, ReadyQueue.ordered(policy.order()),
-                        config.scheduler().backfillJobs());
-            }
+            case FCFS -> fifo(withBackfill(config, LabqConfig.Settings.BACKFILL_NONE), pool);
+            case EASY -> fifo(withBackfill(config, LabqConfig.Settings.BACKFILL_EASY), pool);
+            case LABQ -> new DecisionCore(config, new JobTable(), new UsageLedger(config), pool,
+                    PriorityPolicy.configured(config), RuntimePredictor.timeLimit());
         };
     }
 
-    private static DecisionCore fifo(Placement pool, int backfillDepth) {
-        FifoPolicy fifo = new FifoPolicy();
-        return new DecisionCore(new JobTable(), pool, fifo, ReadyQueue.ordered(fifo.order()), backfillDepth);
+    private static DecisionCore fifo(LabqConfig config, Placement pool) {
+        return new DecisionCore(config, new JobTable(), new UsageLedger(config), pool, new FifoPolicy(),
+                RuntimePredictor.timeLimit());
+    }
+
+    /** {@code config} with {@code scheduler.backfill} set to {@code backfill}; everything else (budgets too) kept. */
+    static LabqConfig withBackfill(LabqConfig config, String backfill) {
+        LabqConfig.Settings s = config.scheduler();
+        return new LabqConfig(config.machine(), config.projects(), new LabqConfig.Settings(s.killGraceSeconds(),
+                s.inProcessThreads(), s.defaultProject(), s.maxAttempts(), backfill, s.policy()), config.priority());
     }
 }

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,6 +96,7 @@ public final class SimulationReport {
         document.put("utilizationOf", workload.measuredBy());
         document.put("projects", workload.config().projects());
         document.put("scheduler", workload.config().scheduler());
+        document.put("priority", workload.config().priority());
         document.put("cpuBudgets", workload.cpuBudgets());
         document.put("policies", descriptions);
         document.put("metrics", byPolicy);
@@ -125,8 +127,9 @@ public final class SimulationReport {
         return file;
     }
 
-    /** Runs every policy on {@code workload}, adds its figures, writes its timeline into {@code dir}. */
-    public void simulateAll(List<SchedulingPolicy> policies, Path dir, PrintStream progress) {
+    /** Runs every policy on {@code workload}, adds its figures, writes its timeline into {@code dir}; returns the runs. */
+    public List<SimulationRun> simulateAll(List<SchedulingPolicy> policies, Path dir, PrintStream progress) {
+        List<SimulationRun> runs = new ArrayList<>(policies.size());
         for (SchedulingPolicy policy : policies) {
             SimulationRun run = Simulator.run(workload, policy);
             progress.printf(Locale.ROOT, "  %s: %d jobs in %.1f s (%d decisions)%s%n", policy.key(), run.completed().size(),
@@ -135,6 +138,8 @@ public final class SimulationReport {
             add(policy.key(), policy.description(), Metrics.of(run.outcomes(), workload.measuredBy(),
                     run.capacity(), run.gpuUtilizationSaturated(), workload.cpuBudgets()));
             writeTimeline(dir, run);
+            runs.add(run);
         }
+        return runs;
     }
 }

@@ -4,6 +4,11 @@ import dev.labq.core.LabqException;
 import dev.labq.core.LabqHome;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
+import dev.labq.core.decision.DecisionCore;
+import dev.labq.core.decision.Explanation;
+import dev.labq.core.decision.ResourcePool;
+import dev.labq.core.decision.ShareRow;
+import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.AllowedTransitions;
 import dev.labq.core.domain.IllegalJobStateChangeException;
 import dev.labq.core.domain.JobId;
@@ -13,6 +18,9 @@ import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.policy.predict.RuntimePredictor;
+import dev.labq.core.policy.priority.PriorityPolicy;
+import dev.labq.core.state.Fold;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
 import dev.labq.core.time.Clock;
@@ -35,6 +43,8 @@ final class DirectClient implements LabqClient {
     private final Clock clock = Clock.system();
     private Journal journal;
     private SubmissionValidator validator;
+    private LabqConfig config;
+    private MachineInventory inventory;
 
     DirectClient(LabqHome home) {
         this.home = home;
@@ -47,13 +57,9 @@ final class DirectClient implements LabqClient {
 
     @Override
     public JobId submit(JobSpec spec) {
-        if (validator == null) { // once per client: reading the machine (OSHI) costs a third of a second
-            LabqConfig config = LabqConfig.load(home.root());
-            validator = new SubmissionValidator(config, MachineInventory.of(config.machine()));
-        }
         // Only dependencies need the other jobs, and folding the journal costs O(jobs): skip it without them.
         Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
-        JobSpec accepted = validator.accept(spec, exists);
+        JobSpec accepted = validator().accept(spec, exists, clock.millis());
         Journal.Numbered numbered = EventCodec.appendSubmission(writable(), clock.millis(), accepted);
         return JobId.of(numbered.number());
     }
@@ -79,6 +85,65 @@ final class DirectClient implements LabqClient {
         JobStatus status = current(job);
         AllowedTransitions.check(job, status.state(), JobState.CANCELLED);
         append(new JournalEvent.CancelRequested(job));
+    }
+
+    /** Once per client: reading the machine (OSHI) costs a third of a second. */
+    private SubmissionValidator validator() {
+        if (validator == null) {
+            config = LabqConfig.load(home.root());
+            inventory = MachineInventory.of(config.machine());
+            validator = new SubmissionValidator(config, inventory);
+        }
+        return validator;
+    }
+
+    @Override
+    public void alter(JobId job, Alteration change) {
+        validator().acceptAlteration(current(job), change, clock.millis());
+        append(new JournalEvent.Altered(job, change));
+    }
+
+    @Override
+    public void setProject(String project, String user, Integer importance, Double share) {
+        JournalEvent.ProjectSet set = new JournalEvent.ProjectSet(project, user, importance, share);
+        validator().acceptProjectSet(set);
+        append(set);
+    }
+
+    /**
+     * The state a scheduler would decide from, folded here: priorities, budgets and the reservation plan are
+     * what they would be, but nothing runs, so "the next to start" waits on {@code NoScheduler}.
+     */
+    private DecisionCore offlineCore() {
+        validator();
+        Fold fold = JobsReader.foldWithUsage(home, config);
+        return new DecisionCore(config, fold.table(), fold.ledger(), new ResourcePool(inventory),
+                PriorityPolicy.configured(config), RuntimePredictor.timeLimit());
+    }
+
+    private static Explanation offline(Explanation e) {
+        boolean waitsForAScheduler = "Priority".equals(e.reason()) || "Resources".equals(e.reason());
+        return waitsForAScheduler ? new Explanation(e.job(), e.policy(), e.priority(), "NoScheduler", e.ahead(), e.aheadCount(),
+                e.estimatedStartMillis(), e.budget()) : e;
+    }
+
+    @Override
+    public Explanation explain(JobId job) {
+        Explanation e = offlineCore().explain(job, clock.millis(), MAX_AHEAD);
+        if (e == null) {
+            throw new UnknownJobException("job", job);
+        }
+        return offline(e);
+    }
+
+    @Override
+    public List<Explanation> priorities() {
+        return offlineCore().priorities(clock.millis(), MAX_PRIORITIES).stream().map(DirectClient::offline).toList();
+    }
+
+    @Override
+    public List<ShareRow> shares() {
+        return offlineCore().shares(clock.millis());
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.labq.core.client;
 
 import dev.labq.core.LabqScheduler;
+import dev.labq.core.decision.Explanation;
+import dev.labq.core.decision.ShareRow;
+import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.state.JobStatus;
@@ -40,6 +43,31 @@ public final class InProcessClient implements LabqClient {
     @Override
     public void cancel(JobId job) {
         scheduler.cancel(job);
+    }
+
+    @Override
+    public void alter(JobId job, Alteration change) {
+        scheduler.alter(job, change);
+    }
+
+    @Override
+    public void setProject(String project, String user, Integer importance, Double share) {
+        scheduler.setProject(project, user, importance, share);
+    }
+
+    @Override
+    public Explanation explain(JobId job) {
+        return scheduler.explain(job, MAX_AHEAD);
+    }
+
+    @Override
+    public List<Explanation> priorities() {
+        return scheduler.priorities(MAX_PRIORITIES);
+    }
+
+    @Override
+    public List<ShareRow> shares() {
+        return scheduler.shares();
     }
 
     @Override

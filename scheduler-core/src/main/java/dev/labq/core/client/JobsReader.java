@@ -2,6 +2,9 @@ package dev.labq.core.client;
 
 import dev.labq.core.LabqException;
 import dev.labq.core.LabqHome;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.policy.usage.UsageLedger;
+import dev.labq.core.state.Fold;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.state.JobStatus;
@@ -25,31 +28,41 @@ public final class JobsReader {
     }
 
     public static JobTable fold(LabqHome home) {
+        return foldWithUsage(home, null).table();
+    }
+
+    /**
+     * The jobs and, with a configuration, the usage ledger (without one, an empty ledger on the default
+     * configuration, not kept up): views plus the journal after them.
+     */
+    public static Fold foldWithUsage(LabqHome home, LabqConfig config) {
         requireHome(home);
+        LabqConfig ledgerConfig = config != null ? config : LabqConfig.defaults();
         if (!Files.isDirectory(home.journal())) {
-            return new JobTable();
+            return new Fold(new JobTable(), new UsageLedger(ledgerConfig));
         }
         boolean viewsSafe = Views.exist(home.views())
                 && (!Views.needRecovery(home.views()) || ExclusiveFileLock.isHeld(home.lock()));
-        JobTable table;
+        Fold fold;
         long after;
         if (viewsSafe) {
             try (Views views = Views.openForReader(home.views())) {
-                table = ViewProjection.load(views);
+                JobTable table = ViewProjection.load(views);
+                fold = new Fold(table, config != null ? ViewProjection.loadLedger(views, config, table) : new UsageLedger(ledgerConfig));
                 after = views.lastAppliedIndex();
             }
         } else {
-            table = new JobTable();
+            fold = new Fold(new JobTable(), new UsageLedger(ledgerConfig));
             after = Journal.BEFORE_FIRST;
         }
         try (Journal journal = Journal.openReadOnly(home.journal())) {
             if (after > journal.lastIndex()) { // views ahead of the journal: trust the journal
-                table = new JobTable();
+                fold = new Fold(new JobTable(), new UsageLedger(ledgerConfig));
                 after = Journal.BEFORE_FIRST;
             }
-            foldInto(table, journal, after, Long.MAX_VALUE);
+            foldInto(fold, journal, after, Long.MAX_VALUE);
         }
-        return table;
+        return fold;
     }
 
     /** A home that exists must be a directory; one that does not is simply empty. */
@@ -61,10 +74,10 @@ public final class JobsReader {
     }
 
     /** Applies the entries after {@code afterIndex} up to and including {@code untilIndex}. */
-    public static void foldInto(JobTable table, Journal journal, long afterIndex, long untilIndex) {
+    public static void foldInto(Fold fold, Journal journal, long afterIndex, long untilIndex) {
         try (JournalReader reader = journal.reader(afterIndex)) {
             for (JournalEntry e = reader.next(); e != null && e.index() <= untilIndex; e = reader.next()) {
-                table.apply(e.index(), e.timestampMillis(), EventCodec.decode(e));
+                fold.apply(e.index(), e.timestampMillis(), EventCodec.decode(e));
             }
         }
     }

@@ -1,6 +1,9 @@
 package dev.labq.core.client;
 
 import dev.labq.core.LabqHome;
+import dev.labq.core.decision.Explanation;
+import dev.labq.core.decision.ShareRow;
+import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.state.JobStatus;
@@ -15,6 +18,10 @@ import java.util.function.Consumer;
  * and appends to the journal itself. Either way, a call that returns has made its change durable.
  */
 public interface LabqClient extends AutoCloseable {
+    /** How many jobs ahead {@link #explain} lists by id (it counts them all). */
+    int MAX_AHEAD = 100;
+    /** How many jobs {@link #priorities} lists at most. */
+    int MAX_PRIORITIES = 100_000;
 
     /** A client that works on the home's files directly (a running scheduler picks up what it appends). */
     static LabqClient direct(LabqHome home) {
@@ -31,6 +38,21 @@ public interface LabqClient extends AutoCloseable {
     void release(JobId job);
 
     void cancel(JobId job);
+
+    /** Changes a job that has not ended: deadline, importance, time limit, nice ({@code labq alter}). */
+    void alter(JobId job, Alteration change);
+
+    /** Overrides a project's importance or share, or (with {@code user}) a user's share within it. */
+    void setProject(String project, String user, Integer importance, Double share);
+
+    /** Why a job is where it is: priority and factors, reason, jobs ahead, estimated start, budget. */
+    Explanation explain(JobId job);
+
+    /** The ready jobs in the order they would start, with their priorities. */
+    List<Explanation> priorities();
+
+    /** Every project and user with shares, usage, fair share and budget. */
+    List<ShareRow> shares();
 
     /** The named jobs, or every job when {@code ids} is empty. */
     List<JobStatus> stat(List<JobId> ids);

@@ -1,8 +1,12 @@
 package dev.labq.core.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.Resources;
@@ -13,12 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * The configuration: the machine inventory, the projects and scheduler settings. Read from
- * {@code $LABQ_HOME/labq.yaml} when present, else the default shipped from {@code config/labq.yaml}.
+ * The configuration: the machine inventory, the projects (importance, share, budgets, users), scheduler
+ * settings and the priority policy's weights. Read from {@code $LABQ_HOME/labq.yaml} when present, else the
+ * default shipped from {@code config/labq.yaml}.
+ *
+ * <p>Validation messages name the key relative to the record that checks it ({@code share}); the parser
+ * puts the YAML path and line in front ({@code projects.research.share}, line 12).
  */
-public record LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler) {
+public record LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler, PrioritySettings priority) {
     public static final String FILE_NAME = "labq.yaml";
     private static final String DEFAULT_RESOURCE = "/dev/labq/config/labq.yaml";
     /** Thread-safe once configured; building one costs more than reading a file with it. */
@@ -33,11 +44,17 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
             throw new InvalidInputException("projects", projects, "configure at least one project in " + FILE_NAME);
         }
         projects = Map.copyOf(projects);
-        scheduler = scheduler == null ? new Settings(null, null, null, null, null, null) : scheduler;
+        scheduler = scheduler == null ? new Settings(null, null, null) : scheduler;
+        priority = priority == null ? PrioritySettings.DEFAULTS : priority;
         if (!projects.containsKey(scheduler.defaultProject())) {
             throw new InvalidInputException("scheduler.defaultProject", scheduler.defaultProject(),
                     "name one of the configured projects " + projects.keySet());
         }
+    }
+
+    /** A configuration with the default priority settings. */
+    public LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler) {
+        this(machine, projects, scheduler, null);
     }
 
     /** The machine as configured: "auto" or a number of CPUs, "auto" or a memory size, and its GPUs. */
@@ -53,10 +70,10 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
     public record Gpu(int id, String type, String memory) {
         public Gpu {
             if (id < 0) {
-                throw new InvalidInputException("machine.gpus.id", id, "GPU ids are 0 or more");
+                throw new InvalidInputException("id", id, "GPU ids are 0 or more");
             }
             if (type == null || type.isBlank()) {
-                throw new InvalidInputException("machine.gpus.type", type, "name the GPU model, for example a100");
+                throw new InvalidInputException("type", type, "name the GPU model, for example a100");
             }
         }
 
@@ -65,30 +82,71 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
         }
     }
 
-    /** A project that may submit jobs. */
-    public record Project(Integer importance) {
+    /**
+     * A project that may submit jobs.
+     *
+     * @param importance higher runs first (0..1000000)
+     * @param share      its share of the machine against the other projects' (fair share); default 1
+     * @param budget     caps and allowances of the whole project, or {@code null} for none
+     * @param users      per-user shares and budgets within the project; users not listed have share 1
+     */
+    public record Project(Integer importance, Double share, Budget budget, Map<String, User> users) {
+        public static final int MAX_IMPORTANCE = 1_000_000;
+
         public Project {
             importance = importance == null ? 0 : importance;
-            if (importance < 0 || importance > 1_000_000) {
-                throw new InvalidInputException("projects.importance", importance, "use 0 to 1000000");
+            if (importance < 0 || importance > MAX_IMPORTANCE) {
+                throw new InvalidInputException("importance", importance, "use a whole number from 0 to " + MAX_IMPORTANCE);
             }
+            share = share == null ? 1.0 : share;
+            checkShare(share);
+            users = users == null ? Map.of() : Map.copyOf(users);
+        }
+
+        public Project(Integer importance) {
+            this(importance, null, null, null);
+        }
+
+        /** The user's settings within this project: the configured ones, else share 1 and no budget. */
+        public User user(String name) {
+            return users.getOrDefault(name, User.DEFAULT);
+        }
+    }
+
+    static void checkShare(double share) {
+        if (!(share >= 0) || share > 1_000_000 || Double.isInfinite(share)) {
+            throw new InvalidInputException("share", share, "use a number from 0 to 1000000 (0: only when the machine is otherwise idle)");
+        }
+    }
+
+    /** A user within a project: a share against the project's other users, and a budget of their own. */
+    public record User(Double share, Budget budget) {
+        public static final User DEFAULT = new User(1.0, null);
+
+        public User {
+            share = share == null ? 1.0 : share;
+            checkShare(share);
         }
     }
 
     /**
      * Scheduler settings.
      *
-     * @param maxAttempts   how many times a job may be started when the machine (its "node") fails under it,
-     *                      the first start included
-     * @param backfill      {@code easy}: jobs behind a blocked head start when they cannot delay its reserved
-     *                      start (by their time limit, or by using only what the head leaves); {@code none}:
-     *                      strict priority
-     * @param backfillDepth how many waiting jobs one backfill pass looks at (Slurm's bf_max_job_test)
+     * @param maxAttempts how many times a job may be started when the machine (its "node") fails under it,
+     *                    the first start included
+     * @param backfill    {@code easy}: jobs behind a blocked head start when they cannot delay its reserved
+     *                    start (by their time limit, or by using only what the head leaves); {@code none}:
+     *                    strict priority
+     * @param policy      the priority policy by name: {@code multifactor} (the default) or
+     *                    {@code importance-deadline-age} (labq's first policy: lexicographic)
      */
     public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts,
-                           String backfill, Integer backfillDepth) {
+                           String backfill, String policy) {
         public static final String BACKFILL_EASY = "easy";
         public static final String BACKFILL_NONE = "none";
+        public static final String POLICY_MULTIFACTOR = "multifactor";
+        public static final String POLICY_IMPORTANCE_DEADLINE_AGE = "importance-deadline-age";
+        public static final List<String> POLICIES = List.of(POLICY_MULTIFACTOR, POLICY_IMPORTANCE_DEADLINE_AGE);
 
         public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject) {
             this(killGraceSeconds, inProcessThreads, defaultProject, null);
@@ -101,30 +159,29 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
         public Settings {
             maxAttempts = maxAttempts == null ? 3 : maxAttempts;
             if (maxAttempts < 1) {
-                throw new InvalidInputException("scheduler.maxAttempts", maxAttempts, "use 1 or more (1: never requeue)");
+                throw new InvalidInputException("maxAttempts", maxAttempts, "use 1 or more (1: never requeue)");
             }
             killGraceSeconds = killGraceSeconds == null ? 10 : killGraceSeconds;
             inProcessThreads = inProcessThreads == null ? 4 : inProcessThreads;
             defaultProject = defaultProject == null ? "default" : defaultProject;
             if (killGraceSeconds < 0) {
-                throw new InvalidInputException("scheduler.killGraceSeconds", killGraceSeconds, "use 0 or more seconds");
+                throw new InvalidInputException("killGraceSeconds", killGraceSeconds, "use 0 or more seconds");
             }
             if (inProcessThreads < 1) {
-                throw new InvalidInputException("scheduler.inProcessThreads", inProcessThreads, "use 1 or more threads");
+                throw new InvalidInputException("inProcessThreads", inProcessThreads, "use 1 or more threads");
             }
             backfill = backfill == null ? BACKFILL_EASY : backfill;
             if (!backfill.equals(BACKFILL_EASY) && !backfill.equals(BACKFILL_NONE)) {
-                throw new InvalidInputException("scheduler.backfill", backfill, "use easy or none");
+                throw new InvalidInputException("backfill", backfill, "use easy or none");
             }
-            backfillDepth = backfillDepth == null ? 500 : backfillDepth;
-            if (backfillDepth < 1) {
-                throw new InvalidInputException("scheduler.backfillDepth", backfillDepth, "use 1 or more jobs");
+            policy = policy == null ? POLICY_MULTIFACTOR : policy;
+            if (!POLICIES.contains(policy)) {
+                throw new InvalidInputException("policy", policy, "use one of " + POLICIES);
             }
         }
 
-        /** How many jobs a backfill pass may look at; 0 when backfill is off. */
-        public int backfillJobs() {
-            return backfill.equals(BACKFILL_EASY) ? backfillDepth : 0;
+        public boolean backfills() {
+            return backfill.equals(BACKFILL_EASY);
         }
     }
 
@@ -156,12 +213,75 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
     static LabqConfig parse(InputStream in, String source) throws IOException {
         try {
             return YAML.readValue(in, LabqConfig.class);
-        } catch (JsonMappingException e) {
-            if (e.getCause() instanceof InvalidInputException invalid) {
-                throw invalid;
+        } catch (JsonProcessingException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof IOException io && !(io instanceof JsonProcessingException)) {
+                    throw io; // the file, not its YAML: load() says it cannot be read
+                }
             }
-            throw new InvalidInputException("config", source, "fix " + e.getPathReference() + ": " + e.getOriginalMessage());
+            Matcher syntax = SNAKE_LINE.matcher(messages(e));
+            if (syntax.find()) {
+                throw new InvalidInputException("config", source, "the file is not valid YAML: "
+                        + String.join("; ", e.getOriginalMessage().lines().map(String::strip)
+                        .filter(l -> l.matches("^(while|found|expected|mapping|could not|did not|but found).*")).toList())
+                        + " (" + source + " line "
+                        + syntax.group(1) + ")");
+            }
+            if (!(e instanceof JsonMappingException mapping)) {
+                throw new InvalidInputException("config", source, "the file is not valid YAML: "
+                        + e.getOriginalMessage() + " (" + where(source, e.getLocation()) + ")");
+            }
+            String path = keyPath(mapping);
+            String where = where(source, e.getLocation());
+            if (e.getCause() instanceof InvalidInputException invalid) {
+                throw invalid.under(path, where);
+            }
+            if (e instanceof UnrecognizedPropertyException unknown) {
+                String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
+                throw new InvalidInputException(path, "(unknown key)", "remove it or use one of "
+                        + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList())
+                        + (parent.isEmpty() ? "" : " under " + parent) + " (" + where + ")");
+            }
+            Object value = e instanceof InvalidFormatException bad ? bad.getValue() : source;
+            throw new InvalidInputException(path.isEmpty() ? "config" : path, value,
+                    shortTypes(e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "")) + " (" + where + ")");
         }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
+    /** SnakeYAML names the line of a syntax error itself; Jackson's location is the last token it read. */
+    private static final Pattern SNAKE_LINE = Pattern.compile("line (\\d+), column");
+
+    /** {@code java.util.LinkedHashMap<java.lang.String,...Project>} as {@code LinkedHashMap<String,Project>}. */
+    private static String shortTypes(String message) {
+        return message.replaceAll("`", "").replaceAll("\\b[a-z][a-z0-9]*(\\.[a-z][a-z0-9]*)*\\.([A-Z][A-Za-z0-9]*\\$)?([A-Z][A-Za-z0-9]*)", "$3");
+    }
+
+    /** The YAML key path of a mapping error: {@code projects.research.budget.maxGpus}, {@code machine.gpus[0].id}. */
+    private static String keyPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String where(String source, JsonLocation location) {
+        return location == null || location.getLineNr() < 1 ? source : source + " line " + location.getLineNr();
     }
 
     public int importanceOf(String project) {

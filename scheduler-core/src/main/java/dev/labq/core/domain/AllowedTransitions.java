@@ -13,8 +13,9 @@ import static dev.labq.core.domain.JobState.*;
  *
  * <pre>
  *   HELD &lt;-&gt; PENDING -&gt; RUNNING -&gt; COMPLETED | FAILED | CANCELLED | TIMEOUT | PREEMPTED
- *   PENDING, HELD -&gt; CANCELLED          RUNNING, PREEMPTED -&gt; REQUEUED -&gt; PENDING
+ *   PENDING, HELD -&gt; CANCELLED          RUNNING, PREEMPTED -&gt; PENDING (requeued: a lost attempt waits again)
  * </pre>
+ * {@code REQUEUED} names the step, as Slurm's state does; the fold moves a requeued job to PENDING at once.
  */
 public final class AllowedTransitions {
     private static final Map<JobState, Set<JobState>> ALLOWED = new EnumMap<>(JobState.class);
@@ -22,8 +23,8 @@ public final class AllowedTransitions {
     static {
         ALLOWED.put(PENDING, EnumSet.of(HELD, RUNNING, CANCELLED));
         ALLOWED.put(HELD, EnumSet.of(PENDING, CANCELLED));
-        ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, REQUEUED));
-        ALLOWED.put(PREEMPTED, EnumSet.of(REQUEUED, CANCELLED));
+        ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, REQUEUED, PENDING));
+        ALLOWED.put(PREEMPTED, EnumSet.of(REQUEUED, PENDING, CANCELLED));
         ALLOWED.put(REQUEUED, EnumSet.of(PENDING, CANCELLED));
         for (JobState terminal : JobState.values()) {
             ALLOWED.putIfAbsent(terminal, EnumSet.noneOf(JobState.class));

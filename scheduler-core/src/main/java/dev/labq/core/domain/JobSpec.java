@@ -24,13 +24,23 @@ import java.util.Map;
  * @param timeLimitSeconds wall-time limit; the job gets TERM then KILL when it runs past it; {@code null} = none
  * @param afterOk       jobs that must complete successfully before this one may start
  * @param hold          submit held: the job waits until released
+ * @param nice          lowers the job's priority, 0 (the default) to {@value #MAX_NICE}, as Slurm's {@code --nice}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
-                      Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
+                      Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
+    public static final int MAX_NICE = 10_000;
+
+    /** A spec with the default nice (0). */
+    public JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
+                   String workdir, String project, String user, Resources resources, Integer importance,
+                   Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
+        this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
+                timeLimitSeconds, afterOk, hold, null);
+    }
 
     public JobSpec {
         kind = kind == null ? JobKind.PROCESS : kind;
@@ -56,6 +66,10 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         if (timeLimitSeconds != null && timeLimitSeconds <= 0) {
             throw new InvalidInputException("time", timeLimitSeconds + "s", "give a positive limit such as 30, 1:00:00 or 1-00:00:00");
         }
+        if (nice != null && (nice < 0 || nice > MAX_NICE)) {
+            throw new InvalidInputException("nice", nice, "use a whole number from 0 (default) to " + MAX_NICE
+                    + "; a higher nice lowers the job's priority");
+        }
         for (String key : env.keySet()) {
             if (key.isEmpty() || key.contains("=")) {
                 throw new InvalidInputException("env", key, "environment names are non-empty and contain no '='");
@@ -66,7 +80,21 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice);
+    }
+
+    /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
+    public JobSpec altered(Alteration change) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources,
+                change.importance() != null ? change.importance() : importance,
+                change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
+                change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
+                afterOk, hold, change.nice() != null ? change.nice() : nice);
+    }
+
+    /** The nice the priority uses: 0 when none was given. */
+    public int niceOrZero() {
+        return nice == null ? 0 : nice;
     }
 
     /** A builder for the common case: a process with argv, in a project, as a user. */
@@ -100,6 +128,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private Long timeLimitSeconds;
         private List<JobId> afterOk = List.of();
         private boolean hold;
+        private Integer nice;
 
         private Builder(JobKind kind, String project, String user, List<String> argv) {
             this.kind = kind;
@@ -119,10 +148,11 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder afterOk(JobId... value) { this.afterOk = List.of(value); return this; }
         public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
+        public Builder nice(Integer value) { this.nice = value; return this; }
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice);
         }
     }
 }

@@ -31,7 +31,9 @@ public final class EventCodec {
             JournalEvent.Finished.class,        // 6
             JournalEvent.SchedulerStarted.class,// 7
             JournalEvent.SchedulerStopped.class,// 8
-            JournalEvent.Requeued.class         // 9
+            JournalEvent.Requeued.class,        // 9
+            JournalEvent.Altered.class,         // 10
+            JournalEvent.ProjectSet.class       // 11
     );
 
     private static final ObjectMapper JSON = Json.mapper();

@@ -1,6 +1,8 @@
 package dev.labq.core.event;
 
 import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -35,7 +37,26 @@ public sealed interface JournalEvent {
      * process is forked only after the fold has applied this entry and the views record it, so a
      * restart can never start the same attempt twice.
      */
-    record Dispatched(JobId job, int attempt, Allocation allocation) implements JournalEvent {
+    record Dispatched(JobId job, int attempt, Allocation allocation, DecidedBy decidedBy) implements JournalEvent {
+        /** A dispatch with no record of why (journals written before decisions recorded it). */
+        public Dispatched(JobId job, int attempt, Allocation allocation) {
+            this(job, attempt, allocation, null);
+        }
+    }
+
+    /** A client changed a job that has not ended (`labq alter`): deadline, importance, time limit or nice. */
+    record Altered(JobId job, Alteration change) implements JournalEvent {
+    }
+
+    /**
+     * An administrator changed a project's importance or share, or a user's share within it
+     * ({@code user} set), overriding the configuration from this entry on ({@code null} fields keep it).
+     */
+    record ProjectSet(String project, String user, Integer importance, Double share) implements JournalEvent {
+        @Override
+        public JobId job() {
+            return null;
+        }
     }
 
     /** The executor started the attempt: pid and the process's start time tell it apart from a recycled pid. */

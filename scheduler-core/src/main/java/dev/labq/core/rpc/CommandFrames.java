@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +15,11 @@ import java.util.Map;
  * nothing else.
  *
  * <pre>
- *   client -&gt; scheduler:  'L' 'Q' version(u8)  args  cwd  user  env
+ *   client -&gt; scheduler:  'L' 'Q' version(u8)  args  cwd  user  zone  env
  *                         strings = length(i32) then UTF-8 bytes (any length: environments can be large)
  *                         args = count(i32) then strings; env = count(i32) then key, value string pairs
+ *                         user = what the client says it is (the scheduler believes the socket instead)
+ *                         zone = the client's time zone id (TimeZone's: Europe/Berlin, GMT+01:00, PST)
  *   scheduler -&gt; client:  frames: kind(u8) length(i32) bytes, kind OUT=1 or ERR=2;
  *                         then kind EXIT=3 with length 4 and the exit code (i32), and the socket closes
  * </pre>
@@ -24,7 +27,8 @@ import java.util.Map;
 public final class CommandFrames {
     public static final int MAGIC_0 = 'L';
     public static final int MAGIC_1 = 'Q';
-    public static final int VERSION = 2;
+    /** 3: the client's time zone after its user. */
+    public static final int VERSION = 3;
     private static final int MAX_STRING_BYTES = 64 << 20;
     public static final int OUT = 1;
     public static final int ERR = 2;
@@ -43,6 +47,7 @@ public final class CommandFrames {
         }
         writeString(out, invocation.cwd());
         writeString(out, invocation.user());
+        writeString(out, invocation.zoneId());
         out.writeInt(invocation.env().size());
         for (Map.Entry<String, String> e : invocation.env().entrySet()) {
             writeString(out, e.getKey());
@@ -79,12 +84,20 @@ public final class CommandFrames {
         }
         String cwd = readString(in);
         String user = readString(in);
+        String zone = readString(in);
         int envc = in.readInt();
         Map<String, String> env = new HashMap<>();
         for (int i = 0; i < envc; i++) {
             env.put(readString(in), readString(in));
         }
-        return new RemoteInvocation(args, cwd, user, env);
+        RemoteInvocation invocation = new RemoteInvocation(args, cwd, user, zone, env);
+        try {
+            invocation.zone();
+        } catch (DateTimeException e) {
+            throw new Refusal("this client's time zone '" + zone + "' is unknown to the scheduler's JDK ("
+                    + e.getMessage() + "); run both with the same JDK, or set TZ to a zone it knows, such as UTC");
+        }
+        return invocation;
     }
 
     /** An output stream that sends each write as one frame of {@code kind}. */
@@ -113,8 +126,15 @@ public final class CommandFrames {
         };
     }
 
-    /** The client speaks another version of this format; the scheduler answers it with an error it can print. */
-    public static final class VersionMismatch extends IOException {
+    /** An invocation the scheduler cannot run as sent; it answers with this message and a usage error. */
+    public static class Refusal extends IOException {
+        Refusal(String message) {
+            super(message);
+        }
+    }
+
+    /** The client speaks another version of this format. */
+    public static final class VersionMismatch extends Refusal {
         VersionMismatch(String message) {
             super(message);
         }

@@ -1,5 +1,7 @@
 package dev.labq.core.rpc;
 
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,10 @@ import java.util.concurrent.Executors;
 /**
  * Serves client command lines on {@code scheduler.sock} ({@link CommandFrames}): one invocation per
  * connection, run by {@link RemoteCommands} on a thread of its own, its output streamed back as it is written.
+ *
+ * <p>A command runs as the OS user at the other end of the socket ({@code SO_PEERCRED}, from the kernel),
+ * not as the user the client names: anyone who can open the socket could name anyone. Where the platform
+ * cannot tell who connected, no socket is opened and clients use the journal directly, as themselves.
  */
 public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
@@ -46,6 +52,11 @@ public final class SocketServer implements AutoCloseable {
     /** Binds {@code path} (replacing a stale socket file: the caller holds the scheduler lock), or returns null. */
     public static SocketServer start(Path path, RemoteCommands commands) {
         try {
+            if (!tellsPeers()) {
+                LOG.warn("no local socket at {}: this platform does not say which user connects (SO_PEERCRED); "
+                        + "clients will use the journal directly", path);
+                return null;
+            }
             Files.deleteIfExists(path);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(path));
@@ -58,6 +69,18 @@ public final class SocketServer implements AutoCloseable {
             LOG.warn("no local socket at {} ({}); clients will use the journal directly", path, e.toString());
             return null;
         }
+    }
+
+    private static boolean tellsPeers() throws IOException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return probe.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED);
+        }
+    }
+
+    /** The OS user of the process at the other end, as the kernel recorded it when the client connected. */
+    private static String peerUser(SocketChannel channel) throws IOException {
+        UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        return peer.user().getName();
     }
 
     private void acceptLoop() {
@@ -84,10 +107,16 @@ public final class SocketServer implements AutoCloseable {
             RemoteInvocation invocation;
             try {
                 invocation = CommandFrames.readInvocation(in);
-            } catch (CommandFrames.VersionMismatch e) {
+            } catch (CommandFrames.Refusal e) {
                 CommandFrames.frames(out, CommandFrames.ERR).write(("labq: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
                 CommandFrames.writeExit(out, 2);
                 return;
+            }
+            String user = peerUser(channel);
+            if (!user.equals(invocation.user())) {
+                LOG.debug("client on {} says user={} but its process is user={}; running its command as user={}",
+                        path, invocation.user(), user, user);
+                invocation = invocation.withUser(user);
             }
             PrintStream stdout = new PrintStream(CommandFrames.frames(out, CommandFrames.OUT), false, StandardCharsets.UTF_8);
             PrintStream stderr = new PrintStream(CommandFrames.frames(out, CommandFrames.ERR), false, StandardCharsets.UTF_8);

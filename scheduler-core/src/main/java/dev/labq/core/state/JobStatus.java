@@ -2,6 +2,7 @@ package dev.labq.core.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -17,53 +18,67 @@ import dev.labq.core.domain.JobState;
  * @param reason       why it is where it is (a pending reason or how it ended), or {@code null}
  * @param cancelRequested a cancel arrived while it ran; the executor is terminating it
  * @param lastIndex    the journal index of the last entry that changed it (makes applying idempotent)
+ * @param decidedBy    why its current (or last) attempt was started: policy, priority, factors; or {@code null}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
                         int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
-                        Allocation allocation, boolean cancelRequested, long lastIndex) {
+                        Allocation allocation, boolean cancelRequested, long lastIndex, DecidedBy decidedBy) {
+
+    /** A job no decision has started yet. */
+    public JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
+                     int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
+                     Allocation allocation, boolean cancelRequested, long lastIndex) {
+        this(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis, exitCode, reason,
+                allocation, cancelRequested, lastIndex, null);
+    }
 
     static JobStatus submitted(JobId id, JobSpec spec, long submitMillis, long index) {
         JobState state = spec.hold() ? JobState.HELD : JobState.PENDING;
         return new JobStatus(id, spec, state, submitMillis, null, null, 0, 0, 0, null,
-                spec.hold() ? "Held" : null, null, false, index);
+                spec.hold() ? "Held" : null, null, false, index, null);
     }
 
     JobStatus moveTo(JobState newState, String newReason, long index) {
         return new JobStatus(id, spec, newState, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, newReason, allocation, cancelRequested, index);
+                exitCode, newReason, allocation, cancelRequested, index, decidedBy);
     }
 
-    JobStatus dispatched(int newAttempt, Allocation newAllocation, long atMillis, long index) {
+    JobStatus dispatched(int newAttempt, Allocation newAllocation, DecidedBy why, long atMillis, long index) {
         return new JobStatus(id, spec, JobState.RUNNING, submitMillis, atMillis, null, newAttempt, 0, 0, null,
-                null, newAllocation, false, index);
+                null, newAllocation, false, index, why);
     }
 
     JobStatus started(long newPid, long newPidStartMillis, long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, newPid, newPidStartMillis,
-                exitCode, reason, allocation, cancelRequested, index);
+                exitCode, reason, allocation, cancelRequested, index, decidedBy);
     }
 
     /** Back to pending after a lost attempt; the next dispatch is attempt + 1. */
     JobStatus requeued(String why, long index) {
         return new JobStatus(id, spec, JobState.PENDING, submitMillis, null, null, attempt, 0, 0, null,
-                why, null, false, index);
+                why, null, false, index, decidedBy);
+    }
+
+    JobStatus altered(JobSpec newSpec, long index) {
+        return new JobStatus(id, newSpec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
+                exitCode, reason, allocation, cancelRequested, index, decidedBy);
     }
 
     JobStatus cancelling(long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, "CancelRequested", allocation, true, index);
+                exitCode, "CancelRequested", allocation, true, index, decidedBy);
     }
 
     JobStatus finished(JobState endState, int code, String why, long atMillis, long index) {
         return new JobStatus(id, spec, endState, submitMillis, startMillis, atMillis, attempt, pid, pidStartMillis,
-                code < 0 ? null : code, why, null, cancelRequested, index);
+                code < 0 ? null : code, why, null, cancelRequested, index, decidedBy);
     }
 
     /** The same job with another reason (pending reasons are computed when asked, not journaled). */
     public JobStatus withReason(String newReason) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, newReason, allocation, cancelRequested, lastIndex);
+                exitCode, newReason, allocation, cancelRequested, lastIndex, decidedBy);
     }
 
     public boolean isTerminal() {

@@ -105,31 +105,38 @@ public final class JobTable {
                 put(job, job.moveTo(JobState.HELD, "Held", index), changes);
             }
         } else if (event instanceof Released) {
-            if (job.state() == JobState.HELD) {
+            if (job.state() == JobState.HELD && isAllowed(job.state(), JobState.PENDING)) {
                 put(job, job.moveTo(JobState.PENDING, null, index), changes);
             }
         } else if (event instanceof CancelRequested) {
-            if (job.state() == JobState.PENDING || job.state() == JobState.HELD) {
+            if (!isAllowed(job.state(), JobState.CANCELLED)) {
+                return changes;
+            }
+            if (job.state() != JobState.RUNNING) {
                 end(job, JobState.CANCELLED, -1, "Cancelled by user", timestampMillis, index, changes);
-            } else if (job.state() == JobState.RUNNING && !job.cancelRequested()) {
-                put(job, job.cancelling(index), changes);
+            } else if (!job.cancelRequested()) {
+                put(job, job.cancelling(index), changes); // ends CANCELLED once the executor has stopped it
             }
         } else if (event instanceof Dispatched d) {
-            if (job.state() == JobState.PENDING && d.attempt() == job.attempt() + 1) {
-                put(job, job.dispatched(d.attempt(), d.allocation(), timestampMillis, index), changes);
+            if (isAllowed(job.state(), JobState.RUNNING) && job.state() == JobState.PENDING && d.attempt() == job.attempt() + 1) {
+                put(job, job.dispatched(d.attempt(), d.allocation(), d.decidedBy(), timestampMillis, index), changes);
             }
         } else if (event instanceof Started st) {
             if (job.state() == JobState.RUNNING && st.attempt() == job.attempt()) {
                 put(job, job.started(st.pid(), st.pidStartMillis(), index), changes);
             }
         } else if (event instanceof JournalEvent.Requeued r) {
-            if (job.state() == JobState.RUNNING && r.attempt() == job.attempt()
-                    && isAllowed(JobState.RUNNING, JobState.REQUEUED) && isAllowed(JobState.REQUEUED, JobState.PENDING)) {
+            if (r.attempt() == job.attempt() && job.state() == JobState.RUNNING && isAllowed(job.state(), JobState.PENDING)) {
                 put(job, job.requeued("Requeued after attempt " + r.attempt() + ": " + r.reason(), index), changes);
             }
         } else if (event instanceof Finished f) {
-            if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()) {
+            if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()
+                    && isAllowed(job.state(), f.state())) {
                 end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);
+            }
+        } else if (event instanceof JournalEvent.Altered a) {
+            if (!job.isTerminal()) {
+                put(job, job.altered(job.spec().altered(a.change()), index), changes);
             }
         }
         return changes;

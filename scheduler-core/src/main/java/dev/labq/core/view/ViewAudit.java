@@ -3,6 +3,10 @@ package dev.labq.core.view;
 import dev.labq.core.LabqException;
 import dev.labq.core.LabqHome;
 import dev.labq.core.client.JobsReader;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.policy.usage.AccountUsage;
+import dev.labq.core.policy.usage.UsageLedger;
+import dev.labq.core.state.Fold;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
 import dev.labq.store.Journal;
@@ -25,7 +29,7 @@ public final class ViewAudit {
     }
 
     /** What a verification found. */
-    public record Report(long entriesFolded, long lastAppliedIndex, int jobs, List<String> differences) {
+    public record Report(long entriesFolded, long lastAppliedIndex, int jobs, int accounts, List<String> differences) {
         public boolean agrees() {
             return differences.isEmpty();
         }
@@ -37,6 +41,11 @@ public final class ViewAudit {
      * running it reads them live.
      */
     public static Report verify(LabqHome home) {
+        return verify(home, LabqConfig.load(home.root()));
+    }
+
+    /** {@link #verify(LabqHome)} with the usage ledger folded under {@code config}. */
+    public static Report verify(LabqHome home, LabqConfig config) {
         requireJournal(home);
         if (!Views.exist(home.views())) {
             throw new LabqException(LabqException.Kind.VERIFY_FAILED, "views=" + home.views()
@@ -46,10 +55,13 @@ public final class ViewAudit {
         try (Views views = lock.isPresent() ? Views.openForWriter(home.views(), 0) : Views.openForReader(home.views());
              Journal journal = Journal.openReadOnly(home.journal())) {
             long until = views.lastAppliedIndex();
-            JobTable fold = new JobTable();
+            Fold fold = new Fold(new JobTable(), new UsageLedger(config));
             JobsReader.foldInto(fold, journal, Journal.BEFORE_FIRST, until);
             JobTable stored = ViewProjection.load(views);
-            return new Report(countUpTo(journal, until), until, fold.size(), compare(fold, stored));
+            List<String> differences = compare(fold.table(), stored);
+            differences.addAll(compareUsage(fold.ledger(), ViewProjection.loadLedger(views, config, stored)));
+            return new Report(countUpTo(journal, until), until, fold.table().size(), fold.ledger().accounts().size(),
+                    differences);
         } finally {
             lock.ifPresent(ExclusiveFileLock::close);
         }
@@ -74,6 +86,29 @@ public final class ViewAudit {
         return differences;
     }
 
+    /** The usage view against the ledger of a fresh fold (done with the same configuration). */
+    private static List<String> compareUsage(UsageLedger fold, UsageLedger stored) {
+        TreeMap<String, AccountUsage> expected = new TreeMap<>();
+        fold.accounts().forEach(a -> expected.put(a.key(), a));
+        TreeMap<String, AccountUsage> actual = new TreeMap<>();
+        stored.accounts().forEach(a -> actual.put(a.key(), a));
+        List<String> differences = new ArrayList<>();
+        expected.forEach((key, account) -> {
+            AccountUsage seen = actual.remove(key);
+            if (seen == null) {
+                if (account.lastIndex() >= 0) {
+                    differences.add("usage " + key + ": in the journal but missing from the views");
+                }
+            } else if (!seen.equals(account)) {
+                differences.add("usage " + key + ": views say " + seen.cpuSeconds() + " CPU-s, " + seen.gpuSeconds()
+                        + " GPU-s (entry " + seen.lastIndex() + "), journal says " + account.cpuSeconds() + " CPU-s, "
+                        + account.gpuSeconds() + " GPU-s (entry " + account.lastIndex() + ")");
+            }
+        });
+        actual.forEach((key, account) -> differences.add("usage " + key + ": in the views but not in the journal"));
+        return differences;
+    }
+
     private static long countUpTo(Journal journal, long until) {
         long n = 0;
         try (var reader = journal.reader(Journal.BEFORE_FIRST)) {
@@ -89,6 +124,11 @@ public final class ViewAudit {
      * number of entries folded so far.
      */
     public static long rebuild(LabqHome home, LongConsumer progress) {
+        return rebuild(home, LabqConfig.load(home.root()), progress);
+    }
+
+    /** {@link #rebuild(LabqHome, LongConsumer)} with the usage ledger folded under {@code config}. */
+    public static long rebuild(LabqHome home, LabqConfig config, LongConsumer progress) {
         requireJournal(home);
         ExclusiveFileLock lock = ExclusiveFileLock.tryAcquire(home.lock()).orElseThrow(() -> new LabqException(
                 LabqException.Kind.ALREADY_RUNNING, "home=" + home.root() + " has a running scheduler (pid "
@@ -97,13 +137,13 @@ public final class ViewAudit {
              Journal journal = Journal.openReadOnly(home.journal())) {
             views.rebuildInProgress(true); // an interrupted rebuild is redone by the next scheduler
             views.clear();
-            JobTable table = new JobTable();
+            Fold fold = new Fold(new JobTable(), new UsageLedger(config));
             ViewProjection projection = new ViewProjection(views);
             long n = 0;
             try (var reader = journal.reader(Journal.BEFORE_FIRST)) {
                 for (var e = reader.next(); e != null; e = reader.next()) {
-                    projection.write(e.index(), table.apply(e.index(), e.timestampMillis(),
-                            dev.labq.core.event.EventCodec.decode(e)));
+                    projection.write(e.index(), fold.apply(e.index(), e.timestampMillis(),
+                            dev.labq.core.event.EventCodec.decode(e)), fold.ledger().drainChanged());
                     if (++n % 10_000 == 0) {
                         progress.accept(n);
                     }

@@ -44,9 +44,16 @@ class LabqConfigTest {
         assertEquals("auto", config.machine().memory());
         assertEquals(List.of(new LabqConfig.Gpu(0, "a100", "80G"), new LabqConfig.Gpu(1, "t4", "16G")),
                 config.machine().gpus());
-        assertEquals(Map.of("default", new LabqConfig.Project(10), "research", new LabqConfig.Project(50),
-                "thesis", new LabqConfig.Project(100), "teaching", new LabqConfig.Project(5)), config.projects());
+        assertEquals(Map.of("default", new LabqConfig.Project(10, 1.0, null, null),
+                "research", new LabqConfig.Project(50, 3.0, null, null),
+                "thesis", new LabqConfig.Project(100, 2.0, null, null),
+                "teaching", new LabqConfig.Project(5, 1.0, new Budget(null, null, 1, null, 24.0, "day", null, null), null)),
+                config.projects());
         assertEquals(new LabqConfig.Settings(10, 4, "default"), config.scheduler());
+        assertEquals(LabqConfig.Settings.BACKFILL_EASY, config.scheduler().backfill());
+        assertEquals(LabqConfig.Settings.POLICY_MULTIFACTOR, config.scheduler().policy());
+        assertEquals(new PrioritySettings(null, null, null, null, null, null), config.priority(),
+                "the shipped file spells out the defaults");
     }
 
     @Test
@@ -80,7 +87,8 @@ class LabqConfigTest {
         Path file = home.resolve(LabqConfig.FILE_NAME);
         Files.writeString(file, "projects: [unclosed\n");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> LabqConfig.load(home));
-        assertContains("invalid config=" + file + ": ", e.getMessage());
+        assertContains("invalid projects=", e.getMessage());
+        assertContains("(" + file + " line 1)", e.getMessage());
     }
 
     // --- defaults for missing sections ---
@@ -142,23 +150,23 @@ class LabqConfigTest {
 
     @Test
     void projectImportanceOutOfRangeNamesFieldAndValue() {
-        assertContains("invalid projects.importance=-1: ",
+        assertEquals("invalid projects.default.importance=-1: use a whole number from 0 to 1000000 (test.yaml line 2)",
                 rejected("projects:\n  default: { importance: -1 }\n").getMessage());
-        assertContains("invalid projects.importance=1000001: ",
+        assertContains("invalid projects.default.importance=1000001: ",
                 rejected("projects:\n  default: { importance: 1000001 }\n").getMessage());
     }
 
     @Test
     void negativeGpuIdNamesFieldAndValue() {
         InvalidInputException e = rejected("machine: { gpus: [ { id: -1, type: a100, memory: 80G } ] }\n" + MINIMAL);
-        assertContains("invalid machine.gpus.id=-1: ", e.getMessage());
+        assertEquals("invalid machine.gpus[0].id=-1: GPU ids are 0 or more (test.yaml line 1)", e.getMessage());
     }
 
     @Test
     void gpuWithoutTypeNamesTheField() {
-        assertContains("invalid machine.gpus.type=null: ",
+        assertContains("invalid machine.gpus[0].type=null: ",
                 rejected("machine: { gpus: [ { id: 0, memory: 80G } ] }\n" + MINIMAL).getMessage());
-        assertContains("invalid machine.gpus.type= : ",
+        assertContains("invalid machine.gpus[0].type= : ",
                 rejected("machine: { gpus: [ { id: 0, type: ' ' } ] }\n" + MINIMAL).getMessage());
     }
 
@@ -177,22 +185,23 @@ class LabqConfigTest {
     @Test
     void unknownKeyIsNamedWithItsSource() {
         InvalidInputException e = rejected("machine: { cpuz: 4 }\n" + MINIMAL);
-        assertContains("invalid config=test.yaml: fix ", e.getMessage());
-        assertContains("cpuz", e.getMessage());
-        assertContains("machine", e.getMessage());
+        assertEquals("invalid machine.cpuz=(unknown key): remove it or use one of [cpus, gpus, memory] under machine"
+                + " (test.yaml line 1)", e.getMessage());
     }
 
     @Test
     void wrongTypeIsNamedWithItsPath() {
         InvalidInputException e = rejected(MINIMAL + "scheduler: { killGraceSeconds: soon }\n");
-        assertContains("invalid config=test.yaml: fix ", e.getMessage());
-        assertContains("killGraceSeconds", e.getMessage());
+        assertContains("invalid scheduler.killGraceSeconds=", e.getMessage());
+        assertContains("\"soon\"", e.getMessage());
+        assertContains("(test.yaml line 3)", e.getMessage());
     }
 
     @Test
     void yamlSyntaxErrorIsNamedWithSourceAndLine() {
         InvalidInputException e = rejected("projects:\n  default: { importance: 1 }\n\tbad: tab\n");
-        assertContains("invalid config=test.yaml: fix ", e.getMessage());
-        assertContains("line 3", e.getMessage());
+        assertTrue(e.getMessage().startsWith("invalid "), e.getMessage());
+        assertContains("TAB", e.getMessage());
+        assertContains("(test.yaml line 3)", e.getMessage()); // the tab is on line 3
     }
 }

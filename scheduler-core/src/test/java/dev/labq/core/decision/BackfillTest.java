@@ -11,7 +11,9 @@ import dev.labq.core.event.JournalEvent;
 import dev.labq.core.event.JournalEvent.Dispatched;
 import dev.labq.core.event.JournalEvent.Finished;
 import dev.labq.core.event.JournalEvent.Submitted;
+import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobTable;
 import org.junit.jupiter.api.Test;
 
@@ -19,25 +21,41 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** EASY backfill: what starts behind a waiting head, and that nothing delays the head's reserved start. */
+/**
+ * EASY backfill: what starts behind a waiting head, and that nothing delays the head's reserved start. Under
+ * labq's first, lexicographic policy (importance first), so which job is the head is plain.
+ */
 class BackfillTest {
-    private static final LabqConfig CONFIG = new LabqConfig(
-            new LabqConfig.Machine("4", "8G", List.of()),
-            Map.of("low", new LabqConfig.Project(1), "high", new LabqConfig.Project(100)),
-            new LabqConfig.Settings(null, null, "low"));
+    private static final LabqConfig CONFIG = config(LabqConfig.Settings.BACKFILL_EASY);
     /** 4 CPUs, 8 GiB, an a100 and a t4. */
     private static final MachineInventory MACHINE = new MachineInventory(4, 8192, List.of(
             new GpuDevice(0, "a100", 81_920), new GpuDevice(1, "t4", 16_384)));
 
-    private final ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(CONFIG);
-    private DecisionCore core = backfilling(new JobTable(), 500);
+    private final ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy();
+    private DecisionCore core = backfilling(new JobTable());
     private long index;
     private long nowMillis;
 
-    private DecisionCore backfilling(JobTable table, int depth) {
-        return new DecisionCore(table, new ResourcePool(MACHINE), policy, ReadyQueue.ordered(policy.order()), depth);
+    private static LabqConfig config(String backfill) {
+        return new LabqConfig(
+                new LabqConfig.Machine("4", "8G", List.of()),
+                Map.of("low", new LabqConfig.Project(1), "high", new LabqConfig.Project(100)),
+                new LabqConfig.Settings(null, null, "low", null, backfill,
+                        LabqConfig.Settings.POLICY_IMPORTANCE_DEADLINE_AGE));
+    }
+
+    private DecisionCore core(LabqConfig config, JobTable table) {
+        return new DecisionCore(config, table, new UsageLedger(config), new ResourcePool(MACHINE), policy,
+                RuntimePredictor.timeLimit());
+    }
+
+    /** A backfilling core over {@code table} (a new scheduler run over the same fold, when it has jobs). */
+    private DecisionCore backfilling(JobTable table) {
+        return core(CONFIG, table);
     }
 
     private static JobSpec job(String project, Resources resources, Long limitSeconds) {
@@ -110,7 +128,7 @@ class BackfillTest {
 
     @Test
     void withoutBackfillNothingPassesTheHead() {
-        core = new DecisionCore(new JobTable(), new ResourcePool(MACHINE), policy);
+        core = core(config(LabqConfig.Settings.BACKFILL_NONE), new JobTable());
         submit(1, "low", cpus(3), 100L);
         decide();
         submit(2, "high", cpus(4), 60L);
@@ -119,16 +137,41 @@ class BackfillTest {
     }
 
     @Test
-    void depthLimitsHowManyWaitingJobsOnePassLooksAt() {
-        core = backfilling(new JobTable(), 1);
+    void backfillLooksAtTheWholeQueue() {
         submit(1, "low", cpus(3), 100L);
         decide();
         submit(2, "high", cpus(4), 60L);
-        submit(3, "low", cpus(1), 500L); // looked at, cannot start
-        submit(4, "low", cpus(1), 10L);  // could, but lies beyond the depth
-        assertEquals(List.of(), decide());
-        core = backfilling(core.table(), 2);
-        assertEquals(List.of(4L), decide());
+        for (long id = 3; id < 603; id++) { // 600 jobs, each of its own shape, that would delay the head
+            submit(id, "low", new Resources(1, 1024 + (int) id, 0, null), 500L);
+        }
+        submit(603, "low", cpus(1), 10L); // the last in the queue, and the only one that cannot delay the head
+        assertEquals(List.of(603L), decide());
+        assertEquals("Resources", core.pendingReason(core.table().get(JobId.of(2))));
+    }
+
+    @Test
+    void backfillStartsTheHighestPriorityJobThatCannotDelayTheHead() {
+        submit(1, "low", cpus(3), 100L);
+        decide();
+        submit(2, "high", cpus(4), 60L);
+        submit(3, "low", cpus(1), 50L);
+        apply(new Submitted(JobId.of(4), JobSpec.process("low", "ada", "train").resources(cpus(1))
+                .timeLimitSeconds(40L).importance(50).build())); // behind the head, ahead of job 3
+        assertEquals(List.of(4L), decide(), "one CPU is free: the more important of the two takes it");
+        assertEquals(JobState.PENDING, state(3));
+    }
+
+    @Test
+    void dispatchRecordsWhetherTheJobStartedByBackfill() {
+        submit(1, "low", cpus(3), 100L);
+        List<Dispatched> first = core.decide(nowMillis);
+        first.forEach(this::apply);
+        assertFalse(first.get(0).decidedBy().backfilled(), "the first in order");
+        submit(2, "high", cpus(4), 60L);
+        submit(3, "low", cpus(1), 50L);
+        List<Dispatched> behind = core.decide(nowMillis);
+        assertEquals(1, behind.size());
+        assertTrue(behind.get(0).decidedBy().backfilled(), "started past the waiting head");
     }
 
     @Test
@@ -159,7 +202,7 @@ class BackfillTest {
         submit(2, "high", cpus(4), 60L);
         submit(3, "low", cpus(1), 50L);
         submit(4, "low", cpus(1), 200L);
-        core = backfilling(core.table(), 500); // a new scheduler run over the same fold
+        core = backfilling(core.table()); // a new scheduler run over the same fold
         nowMillis = 20_000;
         assertEquals(List.of(3L), decide(), "job 3 ends at 70 s, before job 1's limit at 100 s; job 4 would not");
     }
@@ -176,11 +219,12 @@ class BackfillTest {
 
     @Test
     void backfillSettingIsValidated() {
-        assertEquals(500, new LabqConfig.Settings(null, null, null).backfillJobs());
-        assertEquals(0, new LabqConfig.Settings(null, null, null, null, "none", 7).backfillJobs());
+        assertTrue(new LabqConfig.Settings(null, null, null).backfills(), "easy by default");
+        assertEquals(LabqConfig.Settings.BACKFILL_EASY, new LabqConfig.Settings(null, null, null).backfill());
+        assertFalse(new LabqConfig.Settings(null, null, null, null, "none", null).backfills());
         assertThrows(dev.labq.core.domain.InvalidInputException.class,
                 () -> new LabqConfig.Settings(null, null, null, null, "conservative", null));
         assertThrows(dev.labq.core.domain.InvalidInputException.class,
-                () -> new LabqConfig.Settings(null, null, null, null, null, 0));
+                () -> new LabqConfig.Settings(null, null, null, null, null, "fifo"));
     }
 }

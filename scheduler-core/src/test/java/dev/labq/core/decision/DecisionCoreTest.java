@@ -4,6 +4,7 @@ import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
 import dev.labq.core.config.MachineInventory.GpuDevice;
 import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -15,7 +16,9 @@ import dev.labq.core.event.JournalEvent.Finished;
 import dev.labq.core.event.JournalEvent.Held;
 import dev.labq.core.event.JournalEvent.Released;
 import dev.labq.core.event.JournalEvent.Submitted;
+import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.ImportanceDeadlineAgePolicy;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobChange;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
@@ -27,14 +30,18 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The decision core under strict priority (backfill off) and labq's first, lexicographic policy
+ * (importance, then deadline, then age), so the order of starts is easy to read.
+ */
 class DecisionCoreTest {
     private static final LabqConfig CONFIG = new LabqConfig(
             new LabqConfig.Machine("4", "8G", List.of()),
             Map.of("low", new LabqConfig.Project(1), "high", new LabqConfig.Project(100)),
-            new LabqConfig.Settings(null, null, "low"));
+            new LabqConfig.Settings(null, null, "low", null, LabqConfig.Settings.BACKFILL_NONE,
+                    LabqConfig.Settings.POLICY_IMPORTANCE_DEADLINE_AGE));
     /** 4 CPUs, 8 GiB, an a100 and a t4. */
     private static final MachineInventory MACHINE = new MachineInventory(4, 8192, List.of(
             new GpuDevice(0, "a100", 81_920), new GpuDevice(1, "t4", 16_384)));
@@ -43,9 +50,19 @@ class DecisionCoreTest {
     private static final JobId J2 = JobId.of(2);
     private static final JobId J3 = JobId.of(3);
 
-    private final ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(CONFIG);
-    private DecisionCore core = new DecisionCore(new JobTable(), new ResourcePool(MACHINE), policy);
+    private final ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy();
+    private DecisionCore core = core(new JobTable());
     private long index;
+
+    private DecisionCore core(JobTable table) {
+        return new DecisionCore(CONFIG, table, new UsageLedger(CONFIG), new ResourcePool(MACHINE), policy,
+                RuntimePredictor.timeLimit());
+    }
+
+    /** What a decision starts: job, attempt and allocation, without the record of why. */
+    private static List<Dispatched> started(List<Dispatched> decisions) {
+        return decisions.stream().map(d -> new Dispatched(d.job(), d.attempt(), d.allocation())).toList();
+    }
 
     private static JobSpec job(String project, int cpus, JobId... afterOk) {
         return JobSpec.process(project, "ada", "train").resources(new Resources(cpus, 1024, 0, null))
@@ -73,25 +90,20 @@ class DecisionCoreTest {
     }
 
     @Test
-    void exposesItsParts() {
-        JobTable table = new JobTable();
-        ResourcePool pool = new ResourcePool(MACHINE);
-        DecisionCore c = new DecisionCore(table, pool, policy);
-        assertSame(table, c.table());
-        assertSame(pool, c.pool());
-        assertSame(policy, c.policy());
-        assertEquals(0, c.readyCount());
-        assertTrue(c.decide(0).isEmpty());
-    }
-
-    @Test
     void submittedJobIsReadyAndDecidedAsItsFirstAttempt() {
         apply(new Submitted(J1, JobSpec.process("low", "ada", "train")
                 .resources(new Resources(2, 1024, 1, null)).build()));
         assertEquals(1, core.readyCount());
         assertEquals("Priority", reason(J1));
         List<Dispatched> decisions = core.decide(0);
-        assertEquals(List.of(new Dispatched(J1, 1, new Allocation(2, 1024, List.of(1)))), decisions);
+        assertEquals(List.of(new Dispatched(J1, 1, new Allocation(2, 1024, List.of(1)))), started(decisions));
+    }
+
+    @Test
+    void decisionRecordsThePolicyAndThePriorityThatChoseIt() {
+        apply(new Submitted(J1, job("high", 1)));
+        DecidedBy by = core.decide(0).get(0).decidedBy();
+        assertEquals(new DecidedBy("importance-deadline-age@1", 100, Map.of("importance", 100.0), false), by);
     }
 
     @Test
@@ -175,7 +187,7 @@ class DecisionCoreTest {
         apply(new Submitted(J3, job("low", 1)));
         core.decide(0);
         apply(new Finished(J1, 1, JobState.COMPLETED, 0, null));
-        assertEquals(List.of(new Dispatched(J2, 1, new Allocation(4, 1024, List.of()))), decideAndJournal());
+        assertEquals(List.of(new Dispatched(J2, 1, new Allocation(4, 1024, List.of()))), started(decideAndJournal()));
         assertEquals("Resources", reason(J3));
         apply(new Finished(J2, 1, JobState.COMPLETED, 0, null));
         assertEquals(J3, decideAndJournal().get(0).job());
@@ -208,7 +220,7 @@ class DecisionCoreTest {
         assertEquals(0, core.readyCount());
         apply(new Released(J1));
         assertEquals(1, core.readyCount());
-        assertEquals(List.of(new Dispatched(J1, 1, new Allocation(2, 1024, List.of()))), decideAndJournal());
+        assertEquals(List.of(new Dispatched(J1, 1, new Allocation(2, 1024, List.of()))), started(decideAndJournal()));
         assertEquals(JobState.RUNNING, status(J1).state());
         assertEquals(2, core.pool().freeCpus());
     }
@@ -299,7 +311,7 @@ class DecisionCoreTest {
                 JobState.PENDING, 4, null, null, 0, 0, 0, null, null, null, false, 11));
         table.restore(new JobStatus(J3, job("low", 1), JobState.COMPLETED, 5, 6L, 7L, 1, 1, 1, 0, null,
                 null, false, 12));
-        core = new DecisionCore(table, new ResourcePool(MACHINE), policy);
+        core = core(table);
         index = 12;
 
         assertEquals(3, core.pool().freeCpus());
@@ -311,7 +323,7 @@ class DecisionCoreTest {
 
         apply(new Finished(J1, 1, JobState.COMPLETED, 0, null));
         assertEquals(4, core.pool().freeCpus());
-        assertEquals(List.of(new Dispatched(J2, 1, new Allocation(1, 1024, List.of(0)))), core.decide(0));
+        assertEquals(List.of(new Dispatched(J2, 1, new Allocation(1, 1024, List.of(0)))), started(core.decide(0)));
     }
 
     @Test
@@ -321,7 +333,7 @@ class DecisionCoreTest {
                 null, false, 1));
         table.restore(new JobStatus(J2, job("low", 1, J1), JobState.PENDING, 2, null, null, 0, 0, 0, null, null,
                 null, false, 2));
-        core = new DecisionCore(table, new ResourcePool(MACHINE), policy);
+        core = core(table);
         assertEquals(0, core.readyCount());
         assertEquals("Dependency", reason(J2));
         assertEquals("Held", reason(J1));
@@ -332,7 +344,7 @@ class DecisionCoreTest {
         JobTable table = new JobTable();
         table.restore(new JobStatus(J1, job("low", 1), JobState.RUNNING, 1, 1L, null, 1, 0, 0, null, null,
                 null, false, 1));
-        core = new DecisionCore(table, new ResourcePool(MACHINE), policy);
+        core = core(table);
         assertEquals(4, core.pool().freeCpus());
     }
 }

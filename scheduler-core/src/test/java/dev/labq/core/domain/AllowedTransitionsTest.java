@@ -24,7 +24,7 @@ class AllowedTransitionsTest {
             "PENDING, HELD", "PENDING, RUNNING", "PENDING, CANCELLED",
             "HELD, PENDING", "HELD, CANCELLED",
             "RUNNING, COMPLETED", "RUNNING, FAILED", "RUNNING, CANCELLED", "RUNNING, TIMEOUT", "RUNNING, PREEMPTED",
-            "RUNNING, REQUEUED", "PREEMPTED, REQUEUED", "PREEMPTED, CANCELLED",
+            "RUNNING, REQUEUED", "RUNNING, PENDING", "PREEMPTED, REQUEUED", "PREEMPTED, PENDING", "PREEMPTED, CANCELLED",
             "REQUEUED, PENDING", "REQUEUED, CANCELLED",
     })
     void allowsEveryChangeInTheTable(JobState from, JobState to) {
@@ -36,8 +36,8 @@ class AllowedTransitionsTest {
     @CsvSource({
             "PENDING, COMPLETED", "PENDING, FAILED", "PENDING, PENDING", "PENDING, PREEMPTED",
             "HELD, RUNNING", "HELD, HELD", "HELD, COMPLETED",
-            "RUNNING, PENDING", "RUNNING, HELD", "RUNNING, RUNNING",
-            "PREEMPTED, RUNNING", "PREEMPTED, PENDING",
+            "RUNNING, HELD", "RUNNING, RUNNING",
+            "PREEMPTED, RUNNING", "PREEMPTED, HELD",
             "REQUEUED, RUNNING", "REQUEUED, HELD",
             "COMPLETED, PENDING", "FAILED, RUNNING", "CANCELLED, PENDING", "TIMEOUT, REQUEUED",
     })
@@ -55,7 +55,7 @@ class AllowedTransitionsTest {
                 }
             }
         }
-        assertEquals(15, allowed);
+        assertEquals(17, allowed);
     }
 
     @ParameterizedTest

@@ -2,6 +2,8 @@ package dev.labq.core.event;
 
 import dev.labq.core.LabqException;
 import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobKind;
 import dev.labq.core.domain.JobSpec;
@@ -38,20 +40,28 @@ class EventCodecTest {
                 Map.of("SEED", "7", "MODE", "fast"), "/work/w", "research", "ada", new Resources(4, 8192, 2, "t4"),
                 700, 1_800_000_000_000L, 3600L, List.of(JobId.of(40), JobId.of(41)), true);
         JobSpec minimal = JobSpec.task("embed", "default", "bob").build();
+        JobSpec nice = JobSpec.process("research", "ada", "train").nice(250).build();
         return Stream.of(
                 new Submitted(J, full),
                 new Submitted(JobId.of(43), minimal),
+                new Submitted(JobId.of(44), nice),
                 new Held(J),
                 new Released(J),
                 new CancelRequested(J),
                 new Dispatched(J, 3, new Allocation(4, 8192, List.of(1, 2))),
                 new Dispatched(J, 1, new Allocation(1, 0, List.of())),
+                new Dispatched(J, 2, new Allocation(2, 1024, List.of(0)), new DecidedBy("multifactor@1", 2012.5,
+                        Map.of("importance", 500.0, "age", 12.5, "fairshare", 1500.0), true)),
                 new Started(J, 3, 4242, 1_700_000_000_123L),
                 new Finished(J, 3, JobState.FAILED, 137, "Killed"),
                 new Finished(J, 1, JobState.COMPLETED, 0, null),
                 new SchedulerStarted(999),
                 new SchedulerStopped(999),
-                new JournalEvent.Requeued(JobId.of(7), 2, "NodeFail: process 4242 was gone"));
+                new JournalEvent.Requeued(JobId.of(7), 2, "NodeFail: process 4242 was gone"),
+                new JournalEvent.Altered(J, new Alteration(1_800_000_000_000L, 7, 600L, 100)),
+                new JournalEvent.Altered(J, new Alteration(null, null, 60L, null)),
+                new JournalEvent.ProjectSet("research", null, 80, 2.5),
+                new JournalEvent.ProjectSet("research", "ada", null, 0.5));
     }
 
     private static JournalEntry entry(long index, JournalEvent event) {
@@ -76,6 +86,9 @@ class EventCodecTest {
         assertEquals(6, EventCodec.typeOf(Finished.class));
         assertEquals(7, EventCodec.typeOf(SchedulerStarted.class));
         assertEquals(8, EventCodec.typeOf(SchedulerStopped.class));
+        assertEquals(9, EventCodec.typeOf(JournalEvent.Requeued.class));
+        assertEquals(10, EventCodec.typeOf(JournalEvent.Altered.class));
+        assertEquals(11, EventCodec.typeOf(JournalEvent.ProjectSet.class));
         assertEquals(6, EventCodec.typeOf(new Finished(J, 1, JobState.COMPLETED, 0, null)));
         for (Class<?> type : JournalEvent.class.getPermittedSubclasses()) {
             @SuppressWarnings("unchecked")
@@ -87,16 +100,16 @@ class EventCodecTest {
 
     @Test
     void typeNameOfUnknownCodeSaysSo() {
-        assertEquals("Unknown10", EventCodec.typeName(10));
+        assertEquals("Unknown12", EventCodec.typeName(12));
         assertEquals("Unknown-1", EventCodec.typeName(-1));
     }
 
     @Test
     void unknownTypeAsksForNewerLabq() {
         LabqException e = assertThrows(LabqException.class, () -> EventCodec.decode(
-                new JournalEntry(17, 10, 1, 0, "{}".getBytes(StandardCharsets.UTF_8))));
+                new JournalEntry(17, 12, 1, 0, "{}".getBytes(StandardCharsets.UTF_8))));
         assertEquals(LabqException.Kind.STORAGE, e.kind());
-        assertEquals("journal entry at index=17 has type=10 that this build does not know; run a newer labq",
+        assertEquals("journal entry at index=17 has type=12 that this build does not know; run a newer labq",
                 e.getMessage());
     }
 
@@ -140,6 +153,14 @@ class EventCodecTest {
     void olderPayloadVersionIsStillRead() {
         JournalEntry old = new JournalEntry(22, EventCodec.typeOf(Held.class), 0, 0, EventCodec.encode(new Held(J)));
         assertEquals(new Held(J), EventCodec.decode(old));
+    }
+
+    @Test
+    void dispatchWithoutARecordOfWhyIsStillRead() {
+        JournalEntry old = new JournalEntry(23, EventCodec.typeOf(Dispatched.class), 1, 0,
+                "{\"job\":42,\"attempt\":1,\"allocation\":{\"cpus\":1,\"memoryMb\":256,\"gpuIds\":[]}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertEquals(new Dispatched(J, 1, new Allocation(1, 256, List.of())), EventCodec.decode(old));
     }
 
     @Test

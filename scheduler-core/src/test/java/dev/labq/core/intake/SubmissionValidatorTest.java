@@ -1,6 +1,7 @@
 package dev.labq.core.intake;
 
 import dev.labq.core.LabqException;
+import dev.labq.core.config.Budget;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
 import dev.labq.core.config.MachineInventory.GpuDevice;
@@ -11,6 +12,7 @@ import dev.labq.core.domain.Resources;
 import dev.labq.core.domain.UnknownJobException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +32,7 @@ class SubmissionValidatorTest {
     private static final MachineInventory MACHINE = new MachineInventory(8, 16_384, List.of(
             new GpuDevice(0, "a100", 81_920), new GpuDevice(1, "t4", 16_384), new GpuDevice(2, "t4", 16_384)));
     private static final Predicate<JobId> KNOWN = Set.of(JobId.of(1), JobId.of(2))::contains;
+    private static final long NOW = Instant.parse("2026-06-01T12:00:00Z").toEpochMilli();
 
     private final SubmissionValidator validator = new SubmissionValidator(CONFIG, MACHINE);
 
@@ -38,20 +41,20 @@ class SubmissionValidatorTest {
     }
 
     private InvalidInputException rejected(JobSpec spec) {
-        return assertThrows(InvalidInputException.class, () -> validator.accept(spec, KNOWN));
+        return assertThrows(InvalidInputException.class, () -> validator.accept(spec, KNOWN, NOW));
     }
 
     @Test
     void acceptsWhatTheMachineAndTheJobsCanGive() {
         assertDoesNotThrow(() -> validator.accept(
                 JobSpec.process("thesis", "ada", "train").resources(new Resources(8, 16_384, 2, "t4"))
-                        .afterOk(JobId.of(1), JobId.of(2)).build(), KNOWN));
-        assertDoesNotThrow(() -> validator.accept(asking(new Resources(1, 1, 3, null)), KNOWN));
+                        .afterOk(JobId.of(1), JobId.of(2)).build(), KNOWN, NOW));
+        assertDoesNotThrow(() -> validator.accept(asking(new Resources(1, 1, 3, null)), KNOWN, NOW));
     }
 
     @Test
     void projectLeftOutBecomesTheConfiguredDefault() {
-        JobSpec accepted = validator.accept(JobSpec.process(null, "ada", "train").build(), KNOWN);
+        JobSpec accepted = validator.accept(JobSpec.process(null, "ada", "train").build(), KNOWN, NOW);
         assertEquals(CONFIG.scheduler().defaultProject(), accepted.project());
     }
 
@@ -95,7 +98,7 @@ class SubmissionValidatorTest {
     @Test
     void rejectsUnknownDependencyNamingTheJob() {
         UnknownJobException e = assertThrows(UnknownJobException.class, () -> validator.accept(
-                JobSpec.process("research", "ada", "train").afterOk(JobId.of(1), JobId.of(7)).build(), KNOWN));
+                JobSpec.process("research", "ada", "train").afterOk(JobId.of(1), JobId.of(7)).build(), KNOWN, NOW));
         assertEquals("invalid dependency afterok=7: no such job in this home; list jobs with `labq stat`",
                 e.getMessage());
         assertEquals(LabqException.Kind.UNKNOWN_JOB, e.kind());
@@ -106,5 +109,41 @@ class SubmissionValidatorTest {
         InvalidInputException e = rejected(JobSpec.process("nope", "ada", "x")
                 .resources(new Resources(99, 1, 0, null)).build());
         assertTrue(e.getMessage().startsWith("invalid project=nope"), e.getMessage());
+    }
+
+    @Test
+    void acceptsADeadlineInTheFuture() {
+        assertDoesNotThrow(() -> validator.accept(JobSpec.process("research", "ada", "train")
+                .deadlineMillis(NOW + 1).build(), KNOWN, NOW));
+    }
+
+    @Test
+    void rejectsADeadlineThatHasPassed() {
+        for (long deadline : new long[] {NOW, NOW - 3_600_000}) {
+            InvalidInputException e = rejected(JobSpec.process("research", "ada", "train").deadlineMillis(deadline).build());
+            assertTrue(e.getMessage().startsWith("invalid deadline=" + Instant.ofEpochMilli(deadline) + ": that is in the past"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsAJobItsBudgetsCouldNeverLetStart() {
+        LabqConfig capped = new LabqConfig(null, Map.of("default", new LabqConfig.Project(10, null,
+                Budget.caps(4, null, null), Map.of("bob", new LabqConfig.User(null,
+                        new Budget(null, null, null, 1.0, null, null, null, true))))), null);
+        SubmissionValidator budgeted = new SubmissionValidator(capped, MACHINE);
+        InvalidInputException cap = assertThrows(InvalidInputException.class, () -> budgeted.accept(
+                JobSpec.process("default", "ada", "train").resources(new Resources(5, 1, 0, null)).build(), KNOWN, NOW));
+        assertTrue(cap.getMessage().startsWith("invalid cpus=5: projects.default.budget.maxCpus is 4"), cap.getMessage());
+        InvalidInputException noLimit = assertThrows(InvalidInputException.class, () -> budgeted.accept(
+                JobSpec.process("default", "bob", "train").build(), KNOWN, NOW));
+        assertTrue(noLimit.getMessage().contains("strict allowance"), noLimit.getMessage());
+        InvalidInputException tooLong = assertThrows(InvalidInputException.class, () -> budgeted.accept(
+                JobSpec.process("default", "bob", "train").timeLimitSeconds(3601L).build(), KNOWN, NOW));
+        assertTrue(tooLong.getMessage().contains("projects.default.users.bob.budget.cpuHours=1.0"), tooLong.getMessage());
+        assertDoesNotThrow(() -> budgeted.accept(JobSpec.process("default", "bob", "train").timeLimitSeconds(3600L).build(),
+                KNOWN, NOW));
+        assertDoesNotThrow(() -> budgeted.accept(JobSpec.process("default", "ada", "train")
+                .resources(new Resources(4, 1, 0, null)).build(), KNOWN, NOW));
     }
 }

@@ -11,11 +11,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -37,22 +40,51 @@ class CommandFramesTest {
     }
 
     @Test
-    void invocationRoundTripsArgsCwdUserAndEnvironment() throws IOException {
+    void invocationRoundTripsArgsCwdUserZoneAndEnvironment() throws IOException {
         RemoteInvocation sent = new RemoteInvocation(List.of("submit", "-A", "research", "--", "python", "tränen.py", ""),
-                "/home/ana/exp", "ana", Map.of("LABQ_HOME", "/srv/labq", "EMPTY", ""));
+                "/home/ana/exp", "ana", "Asia/Kolkata", Map.of("LABQ_HOME", "/srv/labq", "EMPTY", ""));
         byte[] bytes = invocationBytes(sent);
         assertEquals('L', bytes[0]);
         assertEquals('Q', bytes[1]);
         assertEquals(CommandFrames.VERSION, bytes[2]);
         DataInputStream in = afterMagic(bytes);
-        assertEquals(sent, CommandFrames.readInvocation(in));
+        RemoteInvocation received = CommandFrames.readInvocation(in);
+        assertEquals(sent, received);
+        assertEquals(ZoneId.of("Asia/Kolkata"), received.zone());
         assertEquals(-1, in.read(), "nothing after the invocation");
+    }
+
+    @Test
+    void everyKindOfZoneIdAClientsJvmReportsArrivesAsThatZone() throws IOException {
+        // java.util.TimeZone's ids, as the thin client sends them: regions, custom offsets (TZ=CET-1CEST gives
+        // GMT+01:00), and the old three-letter ids, which need ZoneId's SHORT_IDS.
+        Map<String, ZoneId> ids = new LinkedHashMap<>();
+        ids.put("Europe/Berlin", ZoneId.of("Europe/Berlin"));
+        ids.put("UTC", ZoneId.of("UTC"));
+        ids.put("GMT+01:00", ZoneId.of("GMT+01:00"));
+        ids.put("PST", ZoneId.of("America/Los_Angeles"));
+        ids.put(TimeZone.getDefault().getID(), ZoneId.systemDefault()); // this machine's, whatever it is
+        for (Map.Entry<String, ZoneId> id : ids.entrySet()) {
+            RemoteInvocation sent = new RemoteInvocation(List.of("submit"), "/w", "ana", id.getKey(), Map.of());
+            RemoteInvocation received = CommandFrames.readInvocation(afterMagic(invocationBytes(sent)));
+            assertEquals(id.getKey(), received.zoneId());
+            assertEquals(id.getValue().getRules(), received.zone().getRules(), id::toString);
+        }
+    }
+
+    @Test
+    void zoneTheSchedulerDoesNotKnowIsRefusedWithAMessageNamingIt() throws IOException {
+        byte[] bytes = invocationBytes(new RemoteInvocation(List.of("submit"), "/w", "ana", "Mars/Olympus_Mons", Map.of()));
+        DataInputStream in = afterMagic(bytes);
+        CommandFrames.Refusal e = assertThrows(CommandFrames.Refusal.class, () -> CommandFrames.readInvocation(in));
+        assertTrue(e.getMessage().contains("'Mars/Olympus_Mons'") && e.getMessage().contains("TZ"), e.getMessage());
+        assertEquals(-1, in.read(), "the whole invocation was read, so the answer is not mixed with its bytes");
     }
 
     @Test
     void environmentValuesLargerThan64KiBRoundTrip() throws IOException {
         String big = "x".repeat(200_000); // writeUTF would refuse this, and every forwarded command with it
-        RemoteInvocation sent = new RemoteInvocation(List.of("stat", big), "/w", "ana", Map.of("HUGE", big));
+        RemoteInvocation sent = new RemoteInvocation(List.of("stat", big), "/w", "ana", "UTC", Map.of("HUGE", big));
         assertEquals(sent, CommandFrames.readInvocation(afterMagic(invocationBytes(sent))));
     }
 
@@ -70,13 +102,13 @@ class CommandFramesTest {
 
     @Test
     void emptyInvocationRoundTrips() throws IOException {
-        RemoteInvocation sent = new RemoteInvocation(List.of(), "", "", Map.of());
+        RemoteInvocation sent = new RemoteInvocation(List.of(), "", "", "UTC", Map.of());
         assertEquals(sent, CommandFrames.readInvocation(afterMagic(invocationBytes(sent))));
     }
 
     @Test
     void clientOfAnotherVersionIsRefusedWithAMessageNamingBoth() throws IOException {
-        byte[] bytes = invocationBytes(new RemoteInvocation(List.of("stat"), "/", "ana", Map.of()));
+        byte[] bytes = invocationBytes(new RemoteInvocation(List.of("stat"), "/", "ana", "UTC", Map.of()));
         bytes[2] = (byte) (CommandFrames.VERSION + 1);
         IOException e = assertThrows(IOException.class, () -> CommandFrames.readInvocation(afterMagic(bytes)));
         assertTrue(e.getMessage().contains("version " + (CommandFrames.VERSION + 1)), e.getMessage());
@@ -87,7 +119,7 @@ class CommandFramesTest {
     void invocationCopiesItsArgumentsAndEnvironment() {
         List<String> args = new ArrayList<>(List.of("stat"));
         Map<String, String> env = new HashMap<>(Map.of("A", "1"));
-        RemoteInvocation invocation = new RemoteInvocation(args, "/", "ana", env);
+        RemoteInvocation invocation = new RemoteInvocation(args, "/", "ana", "UTC", env);
         args.add("-a");
         env.put("B", "2");
         assertEquals(List.of("stat"), invocation.args());

@@ -28,9 +28,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -48,7 +50,17 @@ class SocketServerIT {
     }
 
     private static RemoteInvocation invocation(String... args) {
-        return new RemoteInvocation(List.of(args), "/home/ana/exp", "ana", Map.of("LABQ_HOME", "/srv/labq"));
+        return new RemoteInvocation(List.of(args), "/home/ana/exp", "ana", "Europe/Berlin", Map.of("LABQ_HOME", "/srv/labq"));
+    }
+
+    /** The OS user this test runs as, as the kernel knows it (the owner of a file it creates). */
+    private static String osUser() throws IOException {
+        Path probe = Files.createTempFile("labq-owner", "");
+        try {
+            return Files.getOwner(probe).getName();
+        } finally {
+            Files.delete(probe);
+        }
     }
 
     /** What a client got back: the exit code and everything written to its stdout and stderr. */
@@ -94,7 +106,42 @@ class SocketServerIT {
             RemoteInvocation sent = invocation("stat", "-a", "--json");
             Reply reply = call(labq.home().socket(), sent);
             assertEquals(new Reply(3, "to stdout é\nmore", "to stderr\n"), reply);
-            assertEquals(sent, received.get(10, TimeUnit.SECONDS));
+            assertEquals(sent.withUser(osUser()), received.get(10, TimeUnit.SECONDS));
+            assertEquals(ZoneId.of("Europe/Berlin"), received.get().zone());
+        }
+    }
+
+    @Test
+    void commandRunsAsTheClientsOsUserWhateverUserTheClientClaims() throws Exception {
+        String me = osUser();
+        List<RemoteInvocation> received = new CopyOnWriteArrayList<>();
+        try (LabqScheduler labq = serving(s -> (inv, out, err) -> {
+            received.add(inv);
+            out.print(inv.user());
+            return 0;
+        })) {
+            for (String claimed : List.of("root".equals(me) ? "nobody" : "root", "", me)) {
+                RemoteInvocation sent = new RemoteInvocation(List.of("submit", "--", "true"), "/tmp", claimed, "UTC", Map.of());
+                assertEquals(new Reply(0, me, ""), call(labq.home().socket(), sent), () -> "claimed user=" + claimed);
+            }
+        }
+        assertEquals(3, received.size());
+        assertTrue(received.stream().allMatch(inv -> inv.user().equals(me)), received::toString);
+    }
+
+    @Test
+    void clientInAZoneTheSchedulersJdkDoesNotKnowIsToldSoAndNothingRuns() throws Exception {
+        CompletableFuture<RemoteInvocation> received = new CompletableFuture<>();
+        try (LabqScheduler labq = serving(s -> (inv, out, err) -> {
+            received.complete(inv);
+            return 0;
+        })) {
+            Reply reply = call(labq.home().socket(),
+                    new RemoteInvocation(List.of("submit", "--", "true"), "/tmp", "ana", "Mars/Olympus_Mons", Map.of()));
+            assertEquals(2, reply.exitCode(), reply::toString);
+            assertTrue(reply.err().contains("Mars/Olympus_Mons") && reply.err().contains("TZ"), reply::toString);
+            assertFalse(received.isDone(), "nothing is run in a zone nobody can read");
+            assertEquals(0, call(labq.home().socket(), invocation("stat")).exitCode());
         }
     }
 
@@ -109,10 +156,10 @@ class SocketServerIT {
                     return 0;
                 }).start()) {
             Reply reply = call(labq.home().socket(), new RemoteInvocation(List.of("sh", "-c", "pwd"),
-                    home.toString(), "bea", Map.of()));
+                    home.toString(), "bea", "UTC", Map.of()));
             assertEquals(0, reply.exitCode());
             JobId id = JobId.parse(reply.out());
-            assertEquals("bea", labq.job(id).spec().user(), "the job is known as soon as the client has its id");
+            assertEquals(osUser(), labq.job(id).spec().user(), "the job is known as soon as the client has its id");
             assertEquals(JobState.COMPLETED, jobs.terminal(id).get(30, TimeUnit.SECONDS).state());
             assertEquals(home.toRealPath() + "\n", Files.readString(labq.home().logs().resolve(id + ".out")));
         }

@@ -7,6 +7,7 @@ import dev.labq.core.LabqScheduler;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
+import dev.labq.core.policy.usage.AccountUsage;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.testkit.HandWrittenJournal;
 import dev.labq.core.testkit.TestConfigs;
@@ -63,6 +64,7 @@ class ViewAuditIT {
         ViewAudit.Report report = ViewAudit.verify(home());
         assertTrue(report.agrees(), report.differences().toString());
         assertEquals(4, report.jobs());
+        assertEquals(2, report.accounts(), "project default and its user ana, charged for the two runs");
         assertEquals(HandWrittenJournal.entries(home()) - 1, report.entriesFolded(),
                 "every entry but the final SchedulerStopped, which changes no view");
     }
@@ -99,6 +101,24 @@ class ViewAuditIT {
     }
 
     @Test
+    void verifyNamesEveryAccountWhoseUsageViewDiffersFromTheJournal() throws Exception {
+        runJobs();
+        try (Views views = Views.openForWriter(home().views(), 0)) {
+            AccountUsage u = ViewProjection.decode(views.usage().get("project:default"), AccountUsage.class);
+            views.usage().put(u.key(), ViewProjection.encode(new AccountUsage(u.project(), u.user(), u.jobs(), u.failed(),
+                    u.cpuSeconds() + 3600, u.gpuSeconds(), u.decayed(), u.decayedAtMillis(), u.periodStartMillis(),
+                    u.periodCpuSeconds(), u.periodGpuSeconds(), u.importance(), u.share(), u.lastIndex())));
+            views.usage().remove("user:default/ana");
+        }
+        ViewAudit.Report report = ViewAudit.verify(home());
+        assertFalse(report.agrees());
+        List<String> differences = report.differences();
+        assertEquals(2, differences.size(), differences.toString());
+        assertTrue(differences.get(0).startsWith("usage project:default: views say "), differences.get(0));
+        assertEquals("usage user:default/ana: in the journal but missing from the views", differences.get(1));
+    }
+
+    @Test
     void rebuildRestoresViewsThatAgreeAndReportsProgress() throws Exception {
         List<JobId> ids = runJobs();
         try (Views views = Views.openForWriter(home().views(), 0)) {
@@ -113,7 +133,7 @@ class ViewAuditIT {
         ViewAudit.Report report = ViewAudit.verify(home());
         assertTrue(report.agrees(), report.differences().toString());
         try (Views views = Views.openForReader(home().views())) {
-            ViewProjection.Usage usage = ViewProjection.decode(views.usage().get("project:default"), ViewProjection.Usage.class);
+            AccountUsage usage = ViewProjection.decode(views.usage().get("project:default"), AccountUsage.class);
             assertEquals(2, usage.jobs(), "usage is rebuilt too");
             assertEquals(1, usage.failed());
         }
@@ -163,8 +183,8 @@ class ViewAuditIT {
         }
         try (Views views = Views.openForReader(home().views())) {
             assertEquals("2 10.0 0.0 1", totals(views, "project:research"));
-            assertEquals("1 10.0 0.0 0", totals(views, "user:ana"));
-            assertEquals("1 0.0 0.0 1", totals(views, "user:bob"));
+            assertEquals("1 10.0 0.0 0", totals(views, "user:research/ana"));
+            assertEquals("1 0.0 0.0 1", totals(views, "user:research/bob"));
             assertNull(views.usage().get("project:default"));
             assertEquals(0, views.allocations().size(), "finished jobs hold no resources");
         }
@@ -172,7 +192,7 @@ class ViewAuditIT {
 
     /** Jobs, CPU-seconds, GPU-seconds and failures charged to {@code key}. */
     private static String totals(Views views, String key) {
-        ViewProjection.Usage u = ViewProjection.decode(views.usage().get(key), ViewProjection.Usage.class);
+        AccountUsage u = ViewProjection.decode(views.usage().get(key), AccountUsage.class);
         return u.jobs() + " " + u.cpuSeconds() + " " + u.gpuSeconds() + " " + u.failed();
     }
 }

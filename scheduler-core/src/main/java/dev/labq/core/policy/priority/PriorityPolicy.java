@@ -1,21 +1,60 @@
 package dev.labq.core.policy.priority;
 
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.policy.PolicyContext;
 import dev.labq.core.state.JobStatus;
 
-import java.util.Comparator;
-
 /**
- * Orders pending jobs: the first in {@link #order()} is the next to start. Later policies (multifactor with
- * fair share) replace the first one behind this interface.
+ * Computes a pending job's {@link Priority}: a value and the named factors that add up to it. The decision
+ * core orders ready jobs by it (higher first; then {@link Priority#tiebreak()}, submission time, id) and
+ * recomputes it on a period and whenever an input changes. Called on the decision thread; no I/O.
  *
- * <p>The order of two pending jobs must not change while both stay pending, unless the decision stage is
- * told to re-sort; implementations read only the job's spec, submission time and id.
+ * <p>Factors marked {@link Priority.Factor#perAccount()} must depend only on the job's project and user and
+ * the context: the core then updates them for all of that account's jobs at once.
  */
 public interface PriorityPolicy {
 
-    /** A total order: ties are broken by job id so the decision is deterministic. */
-    Comparator<JobStatus> order();
+    /** The name it is chosen by in {@code scheduler.policy}. */
+    String name();
 
-    /** One line saying why {@code job} sits where it does (for `labq stat` and explanations). */
-    String explain(JobStatus job);
+    /** Bumped when the formula changes, so every recorded start says which formula decided it. */
+    int version();
+
+    /** The priority with every factor and what it was computed from: for explanations and recorded starts. */
+    Priority priority(JobStatus job, PolicyContext context);
+
+    /**
+     * The part of the priority that is the job's own (the factors not {@link Priority.Factor#perAccount()}),
+     * computed without building the explanation: the ready index is keyed by it, and a full recompute calls it
+     * for every pending job. {@code jobKey + accountKey} equals {@code priority(...).value()}.
+     */
+    default double jobKey(JobStatus job, PolicyContext context) {
+        Priority p = priority(job, context);
+        return p.value() - p.accountPart();
+    }
+
+    /** The part of the priority shared by all jobs of {@code project} and {@code user} (fair share); 0 for none. */
+    default double accountKey(String project, String user, PolicyContext context) {
+        return 0;
+    }
+
+    /** The secondary key of jobs of equal priority, lower first; see {@link Priority#tiebreak()}. */
+    default long tiebreak(JobStatus job) {
+        return 0;
+    }
+
+    /** {@code name@version}, as dispatches record it. */
+    default String id() {
+        return name() + "@" + version();
+    }
+
+    /** The policy {@code scheduler.policy} names. */
+    static PriorityPolicy configured(LabqConfig config) {
+        String name = config.scheduler().policy();
+        return switch (name) {
+            case LabqConfig.Settings.POLICY_IMPORTANCE_DEADLINE_AGE -> new ImportanceDeadlineAgePolicy();
+            case LabqConfig.Settings.POLICY_MULTIFACTOR -> new MultifactorPolicy();
+            default -> throw new IllegalArgumentException("no policy " + name); // the config validated the name
+        };
+    }
 }

@@ -1,10 +1,19 @@
 package dev.labq.core.policy.priority;
 
 import dev.labq.core.config.LabqConfig;
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.decision.DecisionCore;
+import dev.labq.core.decision.ResourcePool;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.event.JournalEvent.Dispatched;
+import dev.labq.core.policy.PolicyContext;
+import dev.labq.core.policy.predict.RuntimePredictor;
+import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,16 +23,25 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+/**
+ * labq's first policy: the order jobs start in (checked through a {@link DecisionCore} that runs it, on a
+ * machine where every job fits) and the priority it explains.
+ */
 class ImportanceDeadlineAgePolicyTest {
     private static final LabqConfig CONFIG = new LabqConfig(null,
             Map.of("teaching", new LabqConfig.Project(5), "research", new LabqConfig.Project(50),
                     "thesis", new LabqConfig.Project(100)),
-            new LabqConfig.Settings(null, null, "research"));
+            new LabqConfig.Settings(null, null, "research", null, null,
+                    LabqConfig.Settings.POLICY_IMPORTANCE_DEADLINE_AGE));
+    /** Room for every job of a test at once, so the order of the decisions is the policy's order. */
+    private static final MachineInventory MACHINE = new MachineInventory(64, 64 * 1024, List.of());
     private static final long T0 = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
 
-    private final ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy(CONFIG);
+    private final ImportanceDeadlineAgePolicy policy = new ImportanceDeadlineAgePolicy();
+    /** What {@code labq project set} changed, folded into every ledger the tests build. */
+    private final List<JournalEvent.ProjectSet> projectSets = new ArrayList<>();
 
     private static JobStatus pending(long id, long submitMillis, JobSpec spec) {
         return new JobStatus(JobId.of(id), spec, JobState.PENDING, submitMillis, null, null, 0, 0, 0, null, null,
@@ -34,22 +52,48 @@ class ImportanceDeadlineAgePolicyTest {
         return JobSpec.process(project, "ada", "train");
     }
 
-    private List<Long> sorted(JobStatus... jobs) {
-        List<JobStatus> list = new ArrayList<>(List.of(jobs));
-        Collections.reverse(list);
-        list.sort(policy.order());
-        return list.stream().map(j -> j.id().value()).toList();
+    private UsageLedger ledger() {
+        UsageLedger ledger = new UsageLedger(CONFIG);
+        for (int i = 0; i < projectSets.size(); i++) {
+            ledger.apply(i + 1, T0, projectSets.get(i), List.of());
+        }
+        return ledger;
     }
 
-    private boolean before(JobStatus a, JobStatus b) {
-        return policy.order().compare(a, b) < 0 && policy.order().compare(b, a) > 0;
+    private PolicyContext context() {
+        return new PolicyContext(T0, CONFIG, ledger(), RuntimePredictor.timeLimit(), MACHINE);
+    }
+
+    /** The ids in the order a decision core running the policy starts them, given in {@code jobs}' order. */
+    private List<Long> started(List<JobStatus> jobs) {
+        JobTable table = new JobTable();
+        jobs.forEach(table::restore);
+        DecisionCore core = new DecisionCore(CONFIG, table, ledger(), new ResourcePool(MACHINE), policy,
+                RuntimePredictor.timeLimit());
+        List<Dispatched> decisions = core.decide(T0 + 1_000);
+        assertEquals(jobs.size(), decisions.size(), "every job fits");
+        return decisions.stream().map(d -> d.job().value()).toList();
+    }
+
+    /** The start order, the same whichever order the jobs were restored in. */
+    private List<Long> sorted(JobStatus... jobs) {
+        List<JobStatus> forward = List.of(jobs);
+        List<JobStatus> backward = new ArrayList<>(forward);
+        Collections.reverse(backward);
+        List<Long> order = started(forward);
+        assertEquals(order, started(backward), "the order does not depend on the order of arrival");
+        return order;
+    }
+
+    private void assertBefore(JobStatus first, JobStatus second) {
+        assertEquals(List.of(first.id().value(), second.id().value()), sorted(first, second));
     }
 
     @Test
     void higherImportanceRunsFirst() {
         JobStatus teaching = pending(1, T0, in("teaching").build());
         JobStatus thesis = pending(2, T0 + 10, in("thesis").build());
-        assertTrue(before(thesis, teaching));
+        assertBefore(thesis, teaching);
     }
 
     @Test
@@ -58,50 +102,62 @@ class ImportanceDeadlineAgePolicyTest {
         JobStatus thesis = pending(2, T0, in("thesis").build());
         JobStatus quietThesis = pending(3, T0, in("thesis").importance(0).build());
         assertEquals(List.of(1L, 2L, 3L), sorted(quietThesis, thesis, urgentTeaching));
-        assertEquals(500, policy.importance(urgentTeaching));
-        assertEquals(0, policy.importance(quietThesis));
-        assertEquals(100, policy.importance(thesis));
+        assertEquals(500, policy.jobKey(urgentTeaching, context()));
+        assertEquals(0, policy.jobKey(quietThesis, context()));
+        assertEquals(100, policy.jobKey(thesis, context()));
+        assertEquals(500, policy.priority(urgentTeaching, context()).value());
     }
 
     @Test
     void unconfiguredProjectCountsAsImportanceZero() {
-        assertEquals(0, policy.importance(pending(1, T0, in("gone").build())));
+        assertEquals(0, policy.jobKey(pending(1, T0, in("gone").build()), context()));
+        assertEquals(0, policy.priority(pending(1, T0, in("gone").build()), context()).value());
+    }
+
+    @Test
+    void importanceSetByAnAdministratorOverridesTheConfiguredOne() {
+        projectSets.add(new JournalEvent.ProjectSet("teaching", null, 200, null));
+        JobStatus teaching = pending(1, T0, in("teaching").build());
+        JobStatus thesis = pending(2, T0, in("thesis").build());
+        assertEquals(200, policy.jobKey(teaching, context()));
+        assertBefore(teaching, thesis);
     }
 
     @Test
     void earlierDeadlineBreaksImportanceTie() {
         JobStatus late = pending(1, T0, in("research").deadlineMillis(T0 + 7_200_000).build());
         JobStatus soon = pending(2, T0 + 5, in("research").deadlineMillis(T0 + 3_600_000).build());
-        assertTrue(before(soon, late));
+        assertBefore(soon, late);
+        assertEquals(T0 + 3_600_000, policy.tiebreak(soon));
     }
 
     @Test
     void jobWithDeadlineRunsBeforeJobWithout() {
         JobStatus none = pending(1, T0, in("research").build());
         JobStatus some = pending(2, T0 + 5, in("research").deadlineMillis(Long.MAX_VALUE - 1).build());
-        assertTrue(before(some, none));
+        assertBefore(some, none);
+        assertEquals(Long.MAX_VALUE, policy.tiebreak(none));
     }
 
     @Test
     void deadlineDoesNotBeatImportance() {
         JobStatus urgentLow = pending(1, T0, in("teaching").deadlineMillis(T0).build());
         JobStatus relaxedHigh = pending(2, T0, in("thesis").build());
-        assertTrue(before(relaxedHigh, urgentLow));
+        assertBefore(relaxedHigh, urgentLow);
     }
 
     @Test
     void olderSubmissionBreaksDeadlineTie() {
         JobStatus newer = pending(1, T0 + 1, in("research").build());
         JobStatus older = pending(2, T0, in("research").build());
-        assertTrue(before(older, newer));
+        assertBefore(older, newer);
     }
 
     @Test
     void lowerIdBreaksFullTie() {
         JobStatus a = pending(7, T0, in("research").build());
         JobStatus b = pending(8, T0, in("research").build());
-        assertTrue(before(a, b));
-        assertEquals(0, policy.order().compare(a, a));
+        assertBefore(a, b);
     }
 
     @Test
@@ -117,15 +173,24 @@ class ImportanceDeadlineAgePolicyTest {
 
     @Test
     void explainNamesProjectImportanceWhenTheJobHasNone() {
-        JobStatus job = pending(1, T0, in("research").build());
-        assertEquals("importance=50 (project research) deadline=none submitted=2026-06-01T00:00:00Z",
-                policy.explain(job));
+        Priority p = policy.priority(pending(1, T0, in("research").build()), context());
+        assertEquals("importance 50.0 = 50.0", p.explain());
+        assertEquals("project research", p.factors().get(0).detail());
+        assertEquals(Long.MAX_VALUE, p.tiebreak(), "no deadline: after every job with one");
     }
 
     @Test
     void explainShowsOwnImportanceAndDeadline() {
-        JobStatus job = pending(1, T0, in("research").importance(7).deadlineMillis(T0 + 3_600_000).build());
-        assertEquals("importance=7 deadline=2026-06-01T01:00:00Z submitted=2026-06-01T00:00:00Z",
-                policy.explain(job));
+        Priority p = policy.priority(pending(1, T0, in("research").importance(7).deadlineMillis(T0 + 3_600_000).build()),
+                context());
+        assertEquals("importance 7.0 = 7.0", p.explain());
+        assertEquals("the job's own", p.factors().get(0).detail());
+        assertEquals(T0 + 3_600_000, p.tiebreak(), "the deadline breaks ties");
+    }
+
+    @Test
+    void isChosenByItsNameAndRecordedWithItsVersion() {
+        assertInstanceOf(ImportanceDeadlineAgePolicy.class, PriorityPolicy.configured(CONFIG));
+        assertEquals("importance-deadline-age@1", policy.id());
     }
 }

@@ -1,0 +1,53 @@
+package dev.labq.cli;
+
+import dev.labq.core.client.LabqClient;
+import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.TimeSpecs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Changes jobs that have not ended, like {@code qalter} or {@code scontrol update job}. */
+@Command(name = "alter", aliases = {"qalter"}, description = {
+        "Change jobs that have not ended: deadline, importance, time limit, nice.",
+        "Journaled; the next decision orders by it (see `labq explain ID`). A running job is held",
+        "to a new time limit counted from its start."})
+final class AlterCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(arity = "1..*", paramLabel = "JOBID", converter = JobIdsParameter.class, description = "job ids")
+    List<JobId> jobs;
+
+    @Option(names = "--deadline", paramLabel = "WHEN", description = "finish by: 2026-12-01T12:00 (your time zone), ...Z, or +2h")
+    String deadline;
+
+    @Option(names = "--importance", paramLabel = "N", description = "the job's own importance (0..1000000)")
+    Integer importance;
+
+    @Option(names = {"-t", "--time"}, paramLabel = "TIME", description = "time limit: minutes, M:S, H:M:S or D-H:M:S")
+    String time;
+
+    @Option(names = "--nice", paramLabel = "N", description = "lower the job's priority (0..10000)")
+    Integer nice;
+
+    @Override
+    public Integer call() {
+        Alteration change = new Alteration(
+                deadline == null ? null : TimeSpecs.parseDeadlineMillis(deadline, dev.labq.core.time.Clock.system().millis(),
+                        common.invocation().zone()),
+                importance, time == null ? null : TimeSpecs.parseTimeLimitSeconds(time), nice);
+        try (LabqClient client = common.client()) {
+            for (JobId job : jobs) {
+                client.alter(job, change);
+                common.invocation().out().println("job " + job + " altered");
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.labq.core.recovery;
+
+import dev.labq.core.domain.JobState;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.event.JournalWriter;
+import dev.labq.core.execution.AttemptSupervisor;
+import dev.labq.core.execution.JobExecutor;
+import dev.labq.core.state.JobStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * What a scheduler does once it has replayed the journal: attempts the journal says are running but this run
+ * did not start belong to an earlier scheduler. Live ones are re-attached; those dispatched but never forked
+ * are started now; the others are recorded as ended (by their exit file) or lost with the machine and
+ * requeued while they have attempts left. Never starts the same attempt twice.
+ */
+public final class RestartRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(RestartRecovery.class);
+
+    private final JobExecutor executor;
+    private final AttemptSupervisor supervisor;
+    private final JournalWriter journal;
+    private final int maxAttempts;
+
+    public RestartRecovery(JobExecutor executor, AttemptSupervisor supervisor, JournalWriter journal, int maxAttempts) {
+        this.executor = executor;
+        this.supervisor = supervisor;
+        this.journal = journal;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** Reconciles every running attempt with what is really running, journaling what it finds. */
+    public void recover() {
+        for (JobStatus job : List.copyOf(supervisor.running())) {
+            if (supervisor.launchedHere(job)) {
+                continue;
+            }
+            if (supervisor.awaitsStart(job)) {
+                if (job.cancelRequested()) {
+                    journal.append(new JournalEvent.Finished(job.id(), job.attempt(), JobState.CANCELLED, -1, "Cancelled by user"));
+                } else {
+                    supervisor.launch(job);
+                }
+                continue;
+            }
+            if (executor.reattach(job.id(), job.attempt(), job.pid(), job.pidStartMillis())) {
+                LOG.info("job {} attempt {} re-attached", job.id(), job.attempt());
+                if (job.cancelRequested()) { // cancelled while no scheduler ran: its TERM had no process to reach
+                    supervisor.terminate(job, JobExecutor.EndCause.CANCELLED);
+                }
+                continue;
+            }
+            journal.append(orphanEnd(job));
+        }
+        supervisor.recovered();
+    }
+
+    /**
+     * How an attempt ends whose process this run neither started nor found: as its exit file says when it
+     * ended while no scheduler ran; else lost with its node, and requeued while it has attempts left.
+     */
+    private JournalEvent orphanEnd(JobStatus job) {
+        OptionalInt exit = executor.recordedExit(job.id(), job.attempt());
+        if (exit.isPresent()) {
+            int code = exit.getAsInt();
+            JobState state = job.cancelRequested() ? JobState.CANCELLED : code == 0 ? JobState.COMPLETED : JobState.FAILED;
+            return new JournalEvent.Finished(job.id(), job.attempt(), state, code,
+                    (code == 0 ? "" : "exit code " + code + "; ") + "ended while no scheduler ran");
+        }
+        String lost = job.pid() > 0
+                ? "NodeFail: process " + job.pid() + " was gone when the scheduler restarted"
+                : "NodeFail: the scheduler stopped before the start was confirmed and no process of it is left";
+        if (job.cancelRequested()) {
+            return new JournalEvent.Finished(job.id(), job.attempt(), JobState.CANCELLED, -1, lost);
+        }
+        if (job.attempt() < maxAttempts) {
+            return new JournalEvent.Requeued(job.id(), job.attempt(), lost);
+        }
+        return new JournalEvent.Finished(job.id(), job.attempt(), JobState.FAILED, -1,
+                lost + "; no attempts left (" + maxAttempts + ")");
+    }
+}
