@@ -6,7 +6,6 @@ import dev.labq.core.policy.usage.UsageLedger;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -81,31 +80,33 @@ public final class FairShareTable {
     }
 
     public Share user(String project, String user) {
-        Map<String, Share> ofProject = users.computeIfAbsent(project, p -> usersOf(p, null));
+        Map<String, Share> ofProject = users.computeIfAbsent(project, p -> usersOf(p));
         Share share = ofProject.get(user);
-        if (share == null) { // not configured, never seen by the ledger: no usage, and one more share in the sum
-            ofProject = usersOf(project, user);
-            users.put(project, ofProject);
-            share = ofProject.get(user);
+        if (share == null) {
+            // Neither configured nor seen by the ledger: no usage, its share against the others' plus its own.
+            // The others' shares stay as they are, so no answer depends on the order users are asked in.
+            double own = context.share(project, user);
+            double others = 0;
+            for (String name : ofProject.keySet()) {
+                others += context.share(project, name);
+            }
+            share = Share.of(0, others + own > 0 ? own / (others + own) : 0, 0);
         }
         return share;
     }
 
     /** The users of {@code project} in the table (configured or seen), with their shares. */
     public Map<String, Share> users(String project) {
-        return Map.copyOf(users.computeIfAbsent(project, p -> usersOf(p, null)));
+        return Map.copyOf(users.computeIfAbsent(project, p -> usersOf(p)));
     }
 
-    private Map<String, Share> usersOf(String project, String extra) {
+    private Map<String, Share> usersOf(String project) {
         Set<String> names = new LinkedHashSet<>();
         LabqConfig.Project p = context.config().projects().get(project);
         if (p != null) {
             names.addAll(p.users().keySet());
         }
         names.addAll(ledger.usersOf(project));
-        if (extra != null) {
-            names.addAll(List.of(extra));
-        }
         double shareSum = 0;
         double usageSum = 0;
         Map<String, Double> usage = new HashMap<>();
