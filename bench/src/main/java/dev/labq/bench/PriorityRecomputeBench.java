@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *   steady state (as decision-latency: machine full, N ready): a running job ends, decide  (untimed)
  *   then one timed change, in turn:
  *     deadline  ─ apply Altered(job, new deadline) ─▶ decide() ─▶ apply Dispatched   (that job re-keyed)
- *     share     ─ apply ProjectSet(project, share) ─▶ decide() ─▶ apply Dispatched   (every job re-keyed)
+ *     share     ─ apply ProjectSet(project, share) ─▶ decide() ─▶ apply Dispatched   (every account re-keyed)
  *     periodic  ─ recomputeAll()                   ─▶ decide() ─▶ apply Dispatched   (every job re-keyed)
  *   reference: a TreeSet of every ready job, priorities computed afresh, built from scratch (no decision)
  * </pre>
@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * <p>The baseline ({@link SortEveryDecisionDecider}) computes every priority and sorts on each decision, so
  * a change costs it one ordinary decision; it decides on every k-th change of each kind from the same state
  * and must choose what labq chose. The tree rebuild is what one ordered tree of all jobs (labq's queue before
- * the bucketed index) pays for a change that reorders everyone.
+ * the grouped index) pays for a change that reorders everyone.
  *
  * <p>Arguments: {@code --sizes 10000,100000 --changes 200 --warmup 2000 --seed 42 --limits minutes} ({@code round}:
  * {@link JobMix.TimeLimits}; its metrics are named {@code priority.round_limits.*}). {@code --quick}: N = 1,000

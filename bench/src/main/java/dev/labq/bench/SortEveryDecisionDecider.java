@@ -16,6 +16,7 @@ import dev.labq.core.event.JournalEvent.Dispatched;
 import dev.labq.core.policy.PolicyContext;
 import dev.labq.core.policy.budget.BudgetPolicy;
 import dev.labq.core.policy.predict.RuntimePredictor;
+import dev.labq.core.policy.priority.KeyLine;
 import dev.labq.core.policy.priority.Priority;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.policy.usage.UsageLedger;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeSet;
 
 /**
@@ -42,9 +44,10 @@ import java.util.TreeSet;
  * {@link PriorityPolicy} and {@link BudgetPolicy} as {@link DecisionCore}, with the same contract, so on the
  * same journal entries both must choose the same jobs:
  * <ul>
- *   <li>a job's own factors (importance, deadline, age) are evaluated as of the last periodic recompute
- *       ({@code priority.recomputeSeconds}, or the decision after a {@code ProjectSet}), as
- *       {@code DecisionCore} keys them; account factors (fair share) as of the decision;</li>
+ *   <li>a job's own factors (importance, deadline, age) are the policy's {@link KeyLine} evaluated at the
+ *       decision, the line computed when the job became ready and again at the first decision after it ended
+ *       (or after a recompute on demand, or a {@code ProjectSet} of an importance), as {@code DecisionCore}
+ *       keys them; account factors (fair share) as of the decision;</li>
  *   <li>the reservation of a waiting head is the earliest time the running jobs' time limits free enough for
  *       it; a later job starts if it fits now and either ends by its limit before that time or fits in what
  *       the head leaves free then; a job held back by its budget blocks nothing.</li>
@@ -72,17 +75,19 @@ final class SortEveryDecisionDecider {
     private final PriorityPolicy policy;
     private final BudgetPolicy budgets;
     private final boolean backfill;
-    private final long recomputeMillis;
     private final GpuTypes gpuTypes;
     /** Ready jobs (pending, dependencies met, not being dispatched), in no order. */
     private final Map<Long, JobStatus> ready = new HashMap<>();
     private final Map<Long, Allocation> inFlight = new HashMap<>();
     private final Map<Long, RunningJob> running = new HashMap<>();
     private PolicyContext context;
-    /** The time every job's own factors are evaluated at: the last periodic recompute. */
-    private PolicyContext keysContext;
-    private long nextRecomputeMillis = Long.MIN_VALUE;
+    /** Each ready job's key line, and the lines by when they end (those since replaced are skipped). */
+    private final Map<Long, Keyed> lines = new HashMap<>();
+    private final PriorityQueue<Keyed> expiring = new PriorityQueue<>(Comparator.comparingLong(k -> k.line.validUntilMillis()));
     private boolean recomputeAll;
+
+    private record Keyed(JobStatus job, KeyLine line) {
+    }
 
     /** One ready job's place in this decision's sort. */
     private record Ranked(JobStatus job, double total, long tiebreak) {
@@ -97,10 +102,8 @@ final class SortEveryDecisionDecider {
         this.policy = policy;
         this.budgets = new BudgetPolicy(config);
         this.backfill = config.scheduler().backfills();
-        this.recomputeMillis = config.priority().recomputeSeconds() * 1000L;
         this.gpuTypes = new GpuTypes(machine);
         this.context = new PolicyContext(0, config, ledger, RuntimePredictor.timeLimit(), machine);
-        this.keysContext = context;
     }
 
     /** Folds one journal entry, as {@link DecisionCore#apply} does. */
@@ -115,16 +118,17 @@ final class SortEveryDecisionDecider {
                 ledger.releaseTentative(d.job());
             }
         }
-        if (event instanceof JournalEvent.ProjectSet) {
+        if (event instanceof JournalEvent.ProjectSet set && set.importance() != null) {
             recomputeAll = true;
         }
+        PolicyContext at = context.at(Math.max(context.nowMillis(), timestampMillis));
         for (JobChange change : changes) {
-            follow(change);
+            follow(change, at);
         }
         return changes;
     }
 
-    private void follow(JobChange change) {
+    private void follow(JobChange change, PolicyContext at) {
         JobStatus before = change.before();
         JobStatus after = change.after();
         long id = after.id().value();
@@ -140,21 +144,32 @@ final class SortEveryDecisionDecider {
         } else if (after.state() == JobState.RUNNING) {
             running.put(id, new RunningJob(after.allocation(), limitEnd(after.startMillis(), after.spec())));
         }
-        refreshReady(after);
+        refreshReady(after, at);
         if (after.state() == JobState.COMPLETED) {
             for (JobId child : table.dependentsOf(after.id())) {
-                refreshReady(table.get(child));
+                refreshReady(table.get(child), at);
             }
         }
     }
 
-    /** Keeps a job that could start now; drops any other. */
-    private void refreshReady(JobStatus job) {
+    /** Keeps a job that could start now, keyed at {@code at} unless it is the same job again; drops any other. */
+    private void refreshReady(JobStatus job, PolicyContext at) {
         long id = job.id().value();
         if (job.state() == JobState.PENDING && !inFlight.containsKey(id) && table.dependenciesMet(job)) {
-            ready.put(id, job);
+            if (!job.equals(ready.put(id, job))) {
+                key(job, at);
+            }
         } else {
             ready.remove(id);
+            lines.remove(id);
+        }
+    }
+
+    private void key(JobStatus job, PolicyContext at) {
+        Keyed keyed = new Keyed(job, policy.keyLine(job, at));
+        lines.put(job.id().value(), keyed);
+        if (keyed.line.validUntilMillis() != Long.MAX_VALUE) {
+            expiring.add(keyed);
         }
     }
 
@@ -178,10 +193,18 @@ final class SortEveryDecisionDecider {
      */
     void followDecision(long nowMillis) {
         context = context.at(nowMillis);
-        if (recomputeAll || nowMillis >= nextRecomputeMillis) {
-            keysContext = context;
-            nextRecomputeMillis = nowMillis + recomputeMillis;
+        if (recomputeAll) {
+            expiring.clear();
+            for (JobStatus job : ready.values()) {
+                key(job, context);
+            }
             recomputeAll = false;
+        }
+        while (!expiring.isEmpty() && expiring.peek().line.validUntilMillis() <= nowMillis) {
+            Keyed ended = expiring.poll();
+            if (lines.get(ended.job.id().value()) == ended) {
+                key(ended.job, context);
+            }
         }
     }
 
@@ -219,17 +242,21 @@ final class SortEveryDecisionDecider {
 
     /** Every ready job, first to last, as a decision at {@code nowMillis} would sort them (for tests). */
     List<JobStatus> inOrder(long nowMillis) {
-        PolicyContext savedContext = context;
-        PolicyContext savedKeys = keysContext;
-        long savedNext = nextRecomputeMillis;
-        boolean savedAll = recomputeAll;
-        followDecision(nowMillis);
-        Ranked[] ranked = rank();
+        PolicyContext at = context.at(nowMillis);
+        Map<String, Map<String, Double>> accountKeys = new HashMap<>();
+        Ranked[] ranked = new Ranked[ready.size()];
+        int k = 0;
+        for (JobStatus job : ready.values()) {
+            KeyLine line = lines.get(job.id().value()).line;
+            if (recomputeAll || line.validUntilMillis() <= nowMillis) {
+                line = policy.keyLine(job, at);
+            }
+            JobSpec spec = job.spec();
+            double accountKey = accountKeys.computeIfAbsent(spec.project(), p -> new HashMap<>())
+                    .computeIfAbsent(spec.user(), u -> policy.accountKey(spec.project(), u, at));
+            ranked[k++] = new Ranked(job, line.at(nowMillis) + accountKey, policy.tiebreak(job));
+        }
         Arrays.sort(ranked, ORDER);
-        context = savedContext;
-        keysContext = savedKeys;
-        nextRecomputeMillis = savedNext;
-        recomputeAll = savedAll;
         List<JobStatus> out = new ArrayList<>(ranked.length);
         for (Ranked r : ranked) {
             out.add(r.job);
@@ -256,8 +283,8 @@ final class SortEveryDecisionDecider {
     }
 
     /**
-     * Every ready job's priority, computed afresh: its own part as of the last periodic recompute (as
-     * {@code DecisionCore} keys it), plus its account's part now, computed once per account and decision.
+     * Every ready job's priority: its own key line at the decision (as {@code DecisionCore} keys it), plus its
+     * account's part now, computed once per account and decision.
      */
     private Ranked[] rank() {
         Map<String, Map<String, Double>> accountKeys = new HashMap<>();
@@ -267,7 +294,8 @@ final class SortEveryDecisionDecider {
             JobSpec spec = job.spec();
             double accountKey = accountKeys.computeIfAbsent(spec.project(), p -> new HashMap<>())
                     .computeIfAbsent(spec.user(), u -> policy.accountKey(spec.project(), u, context));
-            ranked[k++] = new Ranked(job, policy.jobKey(job, keysContext) + accountKey, policy.tiebreak(job));
+            ranked[k++] = new Ranked(job, lines.get(job.id().value()).line.at(context.nowMillis()) + accountKey,
+                    policy.tiebreak(job));
         }
         return ranked;
     }
@@ -327,9 +355,10 @@ final class SortEveryDecisionDecider {
     private void dispatch(JobStatus job, Allocation allocation, long nowMillis, boolean backfilled, List<Dispatched> decisions) {
         long id = job.id().value();
         ready.remove(id);
+        lines.remove(id);
         inFlight.put(id, allocation);
         running.put(id, new RunningJob(allocation, limitEnd(nowMillis, job.spec())));
-        Priority priority = policy.priority(job, context);
+        Priority priority = policy.recordedPriority(job, context);
         Map<String, Double> factors = new LinkedHashMap<>();
         priority.factors().forEach(f -> factors.put(f.name(), f.contribution()));
         decisions.add(new Dispatched(job.id(), job.attempt() + 1, allocation,

@@ -11,10 +11,7 @@ import dev.labq.core.state.JobStatus;
 import dev.labq.core.time.SettableClock;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -50,9 +47,6 @@ final class SteadyState {
     private long nextId = 1;
     private long labqNanos;
     private long baselineNanos;
-    private final long recomputeMillis;
-    private long nextRecomputeMillis = Long.MIN_VALUE;
-    private boolean recomputed;
 
     /** Submits {@code pending} jobs and dispatches until the machine is full with {@code pending} still waiting. */
     SteadyState(DecisionCore labq, SortEveryDecisionDecider baseline, int pending, long seed) {
@@ -64,14 +58,12 @@ final class SteadyState {
         this.baseline = baseline;
         this.pending = pending;
         this.mix = new JobMix(seed, limits);
-        this.recomputeMillis = labq.context().config().priority().recomputeSeconds() * 1000L;
         this.finishing = new SplittableRandom(seed ^ 0x5DEECE66DL);
         for (int i = 0; i < pending; i++) {
             submit();
         }
         List<Dispatched> started;
         do {
-            noteRecompute(clock.millis(), false);
             started = labq.decide(clock.millis());
             if (baseline != null) {
                 baseline.followDecision(clock.millis());
@@ -119,7 +111,6 @@ final class SteadyState {
         long now = clock.millis();
         long eventIndex = event == null ? index : ++index;
 
-        noteRecompute(now, recomputeAll || event instanceof JournalEvent.ProjectSet);
         long start = System.nanoTime();
         if (recomputeAll) {
             labq.recomputeAll();
@@ -196,22 +187,6 @@ final class SteadyState {
         return d.decidedBy() != null && d.decidedBy().backfilled();
     }
 
-    /**
-     * Follows the core's schedule of full priority recomputes ({@code priority.recomputeSeconds}, and at once
-     * when asked or after a {@code ProjectSet}) to say which decisions included one.
-     */
-    private void noteRecompute(long nowMillis, boolean asked) {
-        recomputed = asked || nowMillis >= nextRecomputeMillis;
-        if (recomputed) {
-            nextRecomputeMillis = nowMillis + recomputeMillis;
-        }
-    }
-
-    /** Whether the last decision recomputed every ready job's priority (the period came round, or it was asked). */
-    boolean lastIncludedRecompute() {
-        return recomputed;
-    }
-
     /** A job that is waiting now (pending, not being dispatched), drawn with {@code random}. */
     JobId randomPendingJob(SplittableRandom random) {
         for (int tries = 0; tries < 10_000; tries++) {
@@ -245,21 +220,6 @@ final class SteadyState {
     /** The baseline, or {@code null} when only labq runs. */
     SortEveryDecisionDecider baseline() {
         return baseline;
-    }
-
-    /**
-     * How many buckets labq's ready index holds: distinct (project, user, resources, time limit) among the
-     * ready jobs. Counted from the job table (O(jobs)); for reports, not for timed code.
-     */
-    int readyShapes() {
-        Set<List<Object>> shapes = new HashSet<>();
-        for (JobStatus job : labq.table().all()) {
-            if (job.state() == JobState.PENDING && labq.table().dependenciesMet(job) && !labq.isInFlight(job.id())) {
-                shapes.add(Arrays.asList(job.spec().project(), job.spec().user(), job.spec().resources(),
-                        job.spec().timeLimitSeconds()));
-            }
-        }
-        return shapes.size();
     }
 
     private void submit() {

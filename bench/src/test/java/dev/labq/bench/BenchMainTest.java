@@ -57,11 +57,11 @@ class BenchMainTest {
                 assertEquals("x", results.get(metric + ".ratio"), metric + ".ratio");
                 expected.addAll(List.of(metric, metric + ".baseline", metric + ".ratio"));
             }
-            assertEquals("ms", results.get("decision.between_recomputes.p99." + n));
-            assertEquals("ms", results.get("decision.with_recompute.p50." + n));
-            assertEquals("count", results.get("decision.buckets." + n));
-            expected.addAll(List.of("decision.between_recomputes.p99." + n, "decision.with_recompute.p50." + n,
-                    "decision.buckets." + n));
+            assertEquals("ms", results.get("decision.p99_9." + n));
+            assertEquals("count", results.get("decision.groups." + n));
+            assertEquals("count", results.get("decision.rekeyed_per_decision." + n));
+            expected.addAll(List.of("decision.p99_9." + n, "decision.groups." + n,
+                    "decision.rekeyed_per_decision." + n));
         }
         assertEquals(expected, List.copyOf(results.keySet()), "quick runs report N=1000 and N=10000 only");
     }

@@ -1,6 +1,7 @@
 package dev.labq.bench.sim;
 
 import dev.labq.core.policy.PolicyContext;
+import dev.labq.core.policy.priority.KeyLine;
 import dev.labq.core.policy.priority.Priority;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.state.JobStatus;
@@ -33,6 +34,11 @@ final class FifoPolicy implements PriorityPolicy {
     @Override
     public double jobKey(JobStatus job, PolicyContext context) {
         return 0;
+    }
+
+    @Override
+    public KeyLine keyLine(JobStatus job, PolicyContext context) {
+        return KeyLine.constant(0, Long.MAX_VALUE);
     }
 
     @Override

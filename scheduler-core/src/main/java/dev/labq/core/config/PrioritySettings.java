@@ -11,13 +11,17 @@ import dev.labq.core.domain.InvalidInputException;
  * @param maxAgeHours              waiting this long gives the full age factor (the cap)
  * @param deadlineHalfLifeMinutes  the deadline factor halves for every this much slack (1 at no slack)
  * @param usageHalfLifeHours       past usage counts half after this long (fair share forgets)
- * @param recomputeSeconds         how often every pending job's priority is computed afresh (age and
- *                                 deadline move with time); usage and changes apply at once regardless
+ * @param recomputeSeconds         the longest a job's deadline urgency goes without being computed afresh (age
+ *                                 is exact at every decision; usage and changes apply at once regardless)
  * @param billing                  how CPU-seconds and GPU-seconds add up to the usage fair share compares
+ * @param deadlineResolution       priority points: a job whose deadline urgency rises by less than this in
+ *                                 a period is refreshed when it has risen by this much instead (Slurm's
+ *                                 priorities are whole points); 0 refreshes every one each period
  */
 public record PrioritySettings(Weights weights, Double maxAgeHours, Double deadlineHalfLifeMinutes,
-                               Double usageHalfLifeHours, Integer recomputeSeconds, Billing billing) {
-    public static final PrioritySettings DEFAULTS = new PrioritySettings(null, null, null, null, null, null);
+                               Double usageHalfLifeHours, Integer recomputeSeconds, Billing billing,
+                               Double deadlineResolution) {
+    public static final PrioritySettings DEFAULTS = new PrioritySettings(null, null, null, null, null, null, null);
 
     public PrioritySettings {
         // Not Weights.DEFAULTS: when Weights initialises first, it initialises this class before its own DEFAULTS exist.
@@ -30,6 +34,17 @@ public record PrioritySettings(Weights weights, Double maxAgeHours, Double deadl
         if (recomputeSeconds < 1) {
             throw new InvalidInputException("recomputeSeconds", recomputeSeconds, "use 1 or more seconds");
         }
+        deadlineResolution = deadlineResolution == null ? 1.0 : deadlineResolution;
+        if (!(deadlineResolution >= 0) || deadlineResolution > 1e6) {
+            throw new InvalidInputException("deadlineResolution", deadlineResolution,
+                    "use priority points from 0 (refresh every period) to 1000000");
+        }
+    }
+
+    /** The settings without a deadline resolution given (the default, 1 point). */
+    public PrioritySettings(Weights weights, Double maxAgeHours, Double deadlineHalfLifeMinutes,
+                            Double usageHalfLifeHours, Integer recomputeSeconds, Billing billing) {
+        this(weights, maxAgeHours, deadlineHalfLifeMinutes, usageHalfLifeHours, recomputeSeconds, billing, null);
     }
 
     private static double positive(String field, Double value, double fallback) {

@@ -14,6 +14,7 @@ import dev.labq.core.policy.PolicyContext;
 import dev.labq.core.policy.budget.BudgetPolicy;
 import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.FairShareTable;
+import dev.labq.core.policy.priority.KeyLine;
 import dev.labq.core.policy.priority.Priority;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.policy.usage.UsageLedger;
@@ -24,22 +25,23 @@ import dev.labq.core.state.JobTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The scheduling state and the decision, without I/O: the job table and the usage ledger (the fold), the
  * ready index keyed by the {@link PriorityPolicy}, the budgets and the resource pool. The ring's decision
  * stage drives it; the simulator and the benchmarks drive it directly on a virtual clock.
  *
- * <p>Priorities: a job's own part (importance, deadline, age...) is computed for every ready job every
- * {@code priority.recomputeSeconds} (age and deadline urgency move with time) and at once after a
- * {@code ProjectSet}, all as of the same instant, so they compare; a job that becomes ready or is altered in
- * between is keyed as of that instant too. The part shared by an account (fair share) is computed for every
- * account at each decision, as usage moves with every start, end and second. Explanations show the
- * priority as of the moment they are asked.
+ * <p>Priorities: a job's own part (importance, deadline, age...) is the policy's {@link KeyLine}, computed
+ * when the job becomes ready or is altered, and again when its line ends: age rises along the line, exactly,
+ * until its cap; deadline urgency, which no line follows, is refreshed within every
+ * {@code priority.recomputeSeconds}, each job on its own phase so the work spreads over the period. A
+ * {@code ProjectSet} that changes an importance, or {@link #recomputeAll()}, re-keys every job at once. The
+ * part shared by an account (fair share) is computed for every account at each decision, as usage moves
+ * with every start, end and second. Explanations show the priority as of the moment they are asked.
  *
  * <p>Decision: the highest-priority ready job whose budgets admit it starts as soon as it fits. While it
  * waits for resources, EASY backfill (Lifka's, as in Slurm's backfill with one reservation) may start jobs
@@ -63,22 +65,19 @@ public final class DecisionCore {
     private final PriorityPolicy policy;
     private final BudgetPolicy budgets;
     private final boolean backfill;
-    private final long recomputeMillis;
     private final ReadyIndex ready = new ReadyIndex();
     private final Map<Long, Allocation> inFlight = new HashMap<>();
     /** Running and in-flight jobs with the time their limit ends them: backfill's plan of the future. */
     private final Map<Long, RunningJob> running = new HashMap<>();
     private final Capacity noCapacity;
     private PolicyContext context;
-    /** The context every job's own key in the ready index was computed at: the last full recompute. */
-    private PolicyContext keysContext;
-    private long nextRecomputeMillis = Long.MIN_VALUE;
     private long accountKeysAt = Long.MIN_VALUE;
     private long accountKeysVersion = -1;
     private boolean recomputeAll;
     private JobId blockedHead;
-    /** Why each bucket's jobs were held back by their budget at the last decision. */
-    private final Map<ReadyIndex.Bucket, String> budgetBlocked = new IdentityHashMap<>();
+    /** Counts decisions: the marks a decision leaves on the ready index's groups are of its number. */
+    private long decision;
+    private long rekeyed;
 
     /**
      * @param table     the fold of the jobs (restored from the views, or empty)
@@ -93,10 +92,8 @@ public final class DecisionCore {
         this.policy = policy;
         this.budgets = new BudgetPolicy(config);
         this.backfill = config.scheduler().backfills();
-        this.recomputeMillis = config.priority().recomputeSeconds() * 1000L;
         this.noCapacity = Capacity.none(pool.inventory());
         this.context = new PolicyContext(0, config, ledger, predictor, pool.inventory());
-        this.keysContext = context;
         for (JobStatus job : table.all()) {
             if (job.state() == JobState.RUNNING && job.allocation() != null) {
                 pool.reserve(job.allocation());
@@ -105,8 +102,9 @@ public final class DecisionCore {
             }
         }
         for (JobStatus job : table.all()) {
-            refreshReady(job);
+            refreshReady(job, context);
         }
+        recomputeAll = true; // keyed at time 0 above: key them all at the first decision's time
     }
 
     /** A core on a fresh table and ledger, with the configured policy and the time limit as prediction. */
@@ -140,16 +138,17 @@ public final class DecisionCore {
                 ledger.releaseTentative(d.job());
             }
         }
-        if (event instanceof JournalEvent.ProjectSet) {
-            recomputeAll = true; // importance and shares feed every job's key
+        if (event instanceof JournalEvent.ProjectSet set && set.importance() != null) {
+            recomputeAll = true; // importances are relative to the highest: every job's key may move
         }
+        PolicyContext at = context.at(Math.max(context.nowMillis(), timestampMillis));
         for (JobChange change : changes) {
-            follow(change);
+            follow(change, at);
         }
         return changes;
     }
 
-    private void follow(JobChange change) {
+    private void follow(JobChange change, PolicyContext at) {
         JobStatus before = change.before();
         JobStatus after = change.after();
         long id = after.id().value();
@@ -164,34 +163,39 @@ public final class DecisionCore {
         } else if (after.state() == JobState.RUNNING && running.containsKey(id)) {
             running.put(id, new RunningJob(after.allocation(), limitEnd(after.startMillis(), after.spec())));
         }
-        refreshReady(after);
+        refreshReady(after, at);
         if (after.state() == JobState.COMPLETED) {
             for (JobId child : table.dependentsOf(after.id())) {
-                refreshReady(table.get(child));
+                refreshReady(table.get(child), at);
             }
         }
     }
 
-    private void refreshReady(JobStatus job) {
+    private void refreshReady(JobStatus job, PolicyContext at) {
         long id = job.id().value();
         if (job.state() == JobState.PENDING && !inFlight.containsKey(id) && table.dependenciesMet(job)) {
-            // As of the last recompute, like every other key: keys computed at different times would not compare.
-            ready.add(job, policy.jobKey(job, keysContext), policy.tiebreak(job),
-                    policy.accountKey(job.spec().project(), job.spec().user(), context));
+            ReadyIndex.Entry present = ready.get(id);
+            if (present != null && present.job.equals(job)) {
+                return; // the same job again (a change that did not touch it): its key line still holds
+            }
+            ready.add(job, policy.keyLine(job, at), policy.tiebreak(job),
+                    policy.accountKey(job.spec().project(), job.spec().user(), at));
         } else {
             ready.remove(id);
         }
     }
 
-    /** Brings priorities up to {@code nowMillis}: every job's on the period, every account's when anything moved. */
+    /** Brings priorities up to {@code nowMillis}: the jobs whose key line ended, and every account's when anything moved. */
     private void refreshPriorities(long nowMillis) {
         context = context.at(nowMillis);
-        if (recomputeAll || nowMillis >= nextRecomputeMillis) {
-            keysContext = context;
-            ready.rekeyAll(job -> policy.jobKey(job, keysContext));
-            nextRecomputeMillis = nowMillis + recomputeMillis;
+        ready.setTime(nowMillis);
+        if (recomputeAll) {
+            ready.rekeyAll(job -> policy.keyLine(job, context));
+            rekeyed += ready.size();
             recomputeAll = false;
             accountKeysAt = Long.MIN_VALUE;
+        } else {
+            rekeyed += ready.rekeyExpired(nowMillis, job -> policy.keyLine(job, context));
         }
         if (nowMillis != accountKeysAt || ledger.version() != accountKeysVersion) {
             for (ReadyIndex.Account account : ready.accounts()) {
@@ -202,7 +206,7 @@ public final class DecisionCore {
         }
     }
 
-    /** Recomputes every ready job's priority at the next decision (the periodic recompute, on demand). */
+    /** Re-keys every ready job at the next decision, whether or not its key line ended. */
     public void recomputeAll() {
         recomputeAll = true;
     }
@@ -215,9 +219,9 @@ public final class DecisionCore {
         refreshPriorities(nowMillis);
         List<Dispatched> decisions = new ArrayList<>(2);
         blockedHead = null;
-        budgetBlocked.clear();
+        decision++;
         while (true) {
-            ReadyIndex.Entry head = firstAdmitted(nowMillis);
+            ReadyIndex.Entry head = ready.first(group -> admitted(group, ANY_LIMIT, nowMillis, null));
             if (head == null) {
                 break;
             }
@@ -234,25 +238,51 @@ public final class DecisionCore {
         return decisions;
     }
 
-    /** The best bucket head whose budgets admit it; buckets held back are remembered with their reason. */
-    private ReadyIndex.Entry firstAdmitted(long nowMillis) {
-        ReadyIndex.Entry best = null;
-        for (ReadyIndex.Bucket bucket : ready.buckets()) {
-            if (budgetBlocked.containsKey(bucket)) {
-                continue;
-            }
-            ReadyIndex.Entry head = bucket.head();
-            if (best != null && ReadyIndex.compare(head, best) >= 0) {
-                continue;
-            }
-            String why = budgets.admit(head.job.spec(), ledger, nowMillis);
-            if (why != null) {
-                budgetBlocked.put(bucket, why);
-                continue;
-            }
-            best = head;
+    /** For {@link #admitted}: any time limit, or none. */
+    private static final long ANY_LIMIT = ReadyIndex.NO_LIMIT;
+    /** An account's budgets, as {@link ReadyIndex.Account#budgetKind} remembers them (the configuration is fixed). */
+    private static final int NO_BUDGET = 1;
+    private static final int GROUP_BUDGET = 2;
+    private static final int STRICT_BUDGET = 3;
+
+    private int budgetKind(ReadyIndex.Account account) {
+        if (account.budgetKind == 0) {
+            account.budgetKind = !budgets.hasBudget(account.project, account.user) ? NO_BUDGET
+                    : budgets.weighsTimeLimits(account.project, account.user) ? STRICT_BUDGET : GROUP_BUDGET;
         }
-        return best;
+        return account.budgetKind;
+    }
+
+    /**
+     * The best job of {@code group} whose budgets admit it now, among those with a time limit of at most
+     * {@code maxLimitSeconds} ({@link #ANY_LIMIT}: all) and, with a limit, ahead of {@code toBeat} (a search
+     * may stop early); {@code null} for none. A budget decides for a whole group
+     * (same account, same resources) unless it is a strict allowance, which also weighs each job's time
+     * limit; a group held back stays so for the rest of the decision, as usage only grows during one.
+     */
+    private ReadyIndex.Entry admitted(ReadyIndex.Group group, long maxLimitSeconds, long nowMillis, ReadyIndex.Entry toBeat) {
+        if (group.blockedAt == decision) {
+            return null;
+        }
+        int kind = budgetKind(group.lane.account);
+        if (kind == NO_BUDGET) {
+            return maxLimitSeconds == ANY_LIMIT ? group.best() : group.bestEndingBy(maxLimitSeconds, e -> true, toBeat);
+        }
+        if (kind == STRICT_BUDGET) {
+            Predicate<ReadyIndex.Entry> admits = e -> budgets.admit(e.job.spec(), ledger, nowMillis) == null;
+            return maxLimitSeconds == ANY_LIMIT ? group.bestWhere(admits)
+                    : group.bestEndingBy(maxLimitSeconds, admits, toBeat);
+        }
+        ReadyIndex.Entry candidate = maxLimitSeconds == ANY_LIMIT ? group.best()
+                : group.bestEndingBy(maxLimitSeconds, e -> true, toBeat);
+        if (candidate == null) {
+            return null;
+        }
+        if (budgets.admit(candidate.job.spec(), ledger, nowMillis) != null) {
+            group.blockedAt = decision;
+            return null;
+        }
+        return candidate;
     }
 
     private void dispatch(ReadyIndex.Entry entry, Allocation allocation, long nowMillis, boolean backfilled,
@@ -261,7 +291,7 @@ public final class DecisionCore {
         ready.remove(job.id().value());
         inFlight.put(job.id().value(), allocation);
         running.put(job.id().value(), new RunningJob(allocation, limitEnd(nowMillis, job.spec())));
-        Priority priority = policy.priority(job, context);
+        Priority priority = policy.recordedPriority(job, context);
         Map<String, Double> factors = new LinkedHashMap<>();
         priority.factors().forEach(f -> factors.put(f.name(), f.contribution()));
         decisions.add(new Dispatched(job.id(), job.attempt() + 1, allocation,
@@ -298,37 +328,36 @@ public final class DecisionCore {
 
     /**
      * EASY backfill behind {@code head} (see the class comment): repeatedly start the highest-priority job that
-     * fits now and cannot delay the head, looking at each bucket's first job; the same sequence a scan of
-     * the whole queue in order would start, as capacity only shrinks during a pass.
+     * fits now and cannot delay the head, the same sequence a scan of the whole queue in order would start, as
+     * capacity only shrinks during a pass. Each pass looks at every shape that fits now (not the head's: it
+     * does not fit), and in each of its groups at the best job when the shape also fits beside the head, else
+     * at the best job whose time limit ends before the head's reserved start.
      */
     private void backfill(ReadyIndex.Entry head, long nowMillis, List<Dispatched> decisions) {
         Reservation reservation = reserve(head.job.spec().resources());
         Capacity leftBesideHead = reservation.leftBesideHead();
         Capacity freeNow = noCapacity.freeIn(pool);
-        Map<ReadyIndex.Bucket, Boolean> refused = new IdentityHashMap<>();
+        long maxLimitBeforeHead = reservation.startMillis() == Long.MAX_VALUE ? ReadyIndex.NO_LIMIT - 1
+                : Math.max(-1, (reservation.startMillis() - nowMillis) / 1000);
+        ReadyIndex.Shape headShape = head.group.of;
+        List<ReadyIndex.Shape> bounded = new ArrayList<>();
         while (true) {
+            // Shapes that fit beside the head first: their candidates are group heads, cheap to get, and the
+            // best of them bounds the searches by time limit in the others.
             ReadyIndex.Entry best = null;
-            boolean bestEndsBeforeHead = false;
-            for (ReadyIndex.Bucket bucket : ready.buckets()) {
-                if (bucket == head.bucket || budgetBlocked.containsKey(bucket) || refused.containsKey(bucket)
-                        || !freeNow.fits(bucket.shape)) {
-                    continue; // same shape as the head: does not fit either
-                }
-                boolean endsBeforeHead = bucket.timeLimitSeconds != null
-                        && limitEnd(nowMillis, bucket.head().job.spec()) <= reservation.startMillis();
-                if (!endsBeforeHead && !leftBesideHead.fits(bucket.shape)) {
+            bounded.clear();
+            for (ReadyIndex.Shape shape : ready.shapes()) {
+                if (shape == headShape || !freeNow.fits(shape.resources)) {
                     continue;
                 }
-                ReadyIndex.Entry candidate = bucket.head();
-                if (best == null || ReadyIndex.compare(candidate, best) < 0) {
-                    String why = budgets.admit(candidate.job.spec(), ledger, nowMillis);
-                    if (why != null) {
-                        budgetBlocked.put(bucket, why);
-                        continue;
-                    }
-                    best = candidate;
-                    bestEndsBeforeHead = endsBeforeHead;
+                if (!leftBesideHead.fits(shape.resources)) {
+                    bounded.add(shape);
+                    continue;
                 }
+                best = bestOf(shape, ANY_LIMIT, nowMillis, best);
+            }
+            for (ReadyIndex.Shape shape : bounded) {
+                best = bestOf(shape, maxLimitBeforeHead, nowMillis, best);
             }
             if (best == null) {
                 return;
@@ -336,15 +365,31 @@ public final class DecisionCore {
             Resources request = best.job.spec().resources();
             Allocation allocation = pool.tryReserve(request);
             if (allocation == null) { // counts fit, devices or nodes do not (a cluster's fragmentation)
-                refused.put(best.bucket, Boolean.TRUE);
+                best.group.refusedAt = decision;
                 continue;
             }
             freeNow.subtract(request);
-            if (!bestEndsBeforeHead) {
+            boolean endsBeforeHead = best.limitSeconds != ReadyIndex.NO_LIMIT
+                    && limitEnd(nowMillis, best.job.spec()) <= reservation.startMillis();
+            if (!endsBeforeHead) {
                 leftBesideHead.subtract(request);
             }
             dispatch(best, allocation, nowMillis, true, decisions);
         }
+    }
+
+    /** The better of {@code best} and the best admitted job of {@code shape}'s groups with a limit of at most {@code maxLimit}. */
+    private ReadyIndex.Entry bestOf(ReadyIndex.Shape shape, long maxLimit, long nowMillis, ReadyIndex.Entry best) {
+        for (ReadyIndex.Group group : shape.groups) {
+            if (group.refusedAt == decision || best != null && ReadyIndex.compare(group.best(), best) >= 0) {
+                continue;
+            }
+            ReadyIndex.Entry candidate = admitted(group, maxLimit, nowMillis, best);
+            if (candidate != null && (best == null || ReadyIndex.compare(candidate, best) < 0)) {
+                best = candidate;
+            }
+        }
+        return best;
     }
 
     /** Why a pending or held job is not running, in Slurm's words (and labq's {@code Budget...} ones). */
@@ -494,6 +539,16 @@ public final class DecisionCore {
     /** The context of the last decision (its time, the ledger, the configuration). */
     public PolicyContext context() {
         return context;
+    }
+
+    /** How many times a ready job's key line has been computed again since this core started (for benchmarks). */
+    public long rekeyedCount() {
+        return rekeyed;
+    }
+
+    /** How many groups of same-account, same-shape ready jobs the ready index holds (for benchmarks). */
+    public int readyGroups() {
+        return ready.groupCount();
     }
 
     /** Ready jobs (pending, dependencies met), for tests and benchmarks. */

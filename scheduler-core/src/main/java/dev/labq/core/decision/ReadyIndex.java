@@ -1,11 +1,13 @@
 package dev.labq.core.decision;
 
 import dev.labq.core.domain.Resources;
+import dev.labq.core.policy.priority.KeyLine;
 import dev.labq.core.state.JobStatus;
 
 import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,47 +17,67 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The pending jobs that could start now (dependencies met, not being dispatched), ordered by priority: higher
  * {@code jobKey + accountKey} first, then the lower tiebreak, the earlier submission, the lower id.
  *
- * <p>Jobs are kept in buckets of one account (project and user) and one shape (resources and time limit):
+ * <p>A job's own key is a {@link KeyLine}: it rises with time at a rate the policy gives (its age) until the
+ * line ends. Jobs are kept in three levels so that neither time nor usage re-orders them one by one:
  * <ul>
- *   <li>within a bucket the order is by the job's own key, so a change of an account's key (its fair share,
- *       after every start and end) re-orders all its jobs in O(1), not O(jobs);</li>
- *   <li>every job of a bucket fits, or does not, in the same free resources and budget, so backfill asks
- *       once per bucket instead of once per job and can look at the whole queue at O(buckets) a pass.</li>
+ *   <li>an <b>account</b> (project and user) holds the part of the priority all its jobs share (fair share,
+ *       which moves with every start, end and second): changing it re-orders all its jobs in O(1);</li>
+ *   <li>a <b>lane</b> holds an account's jobs whose keys rise at one rate: they keep their order as time
+ *       passes, so within a lane they are ordered by the lines' origins, and only jobs whose line ends are
+ *       re-keyed ({@link #rekeyExpired});</li>
+ *   <li>a <b>group</b> holds a lane's jobs of one shape (resources): every job of a group fits, or does not, in
+ *       the same free resources and budget, so backfill asks once per group; within it jobs are ordered by key
+ *       and, for backfill's "ends before the reservation", also by time limit.</li>
  * </ul>
- * The first job overall is the best head among the buckets: O(buckets). A full recompute of every job's
- * key re-sorts each bucket from its previous order (nearly sorted: a merge sort's best case) and rebuilds
- * its tree in linear time.
- *
- * <p>Not thread-safe: owned by the decision thread.
+ * The first job overall is the best group head over the lanes (O(lanes) plus the groups a budget holds
+ * back); backfill looks at each shape that fits, then each of its groups. Not thread-safe: owned by the
+ * decision thread.
  */
 final class ReadyIndex {
-    /** Within a bucket: the job's own key, then tiebreak, submission, id. */
+    /** A time limit of none: never ends before anything. */
+    static final long NO_LIMIT = Long.MAX_VALUE;
+
+    /** Within a lane: the line's origin (the same rate, so the same order at every instant), then {@link #after}. */
     private static final Comparator<Entry> WITHIN = (a, b) -> {
-        int c = Double.compare(b.jobKey, a.jobKey);
+        int c = Double.compare(b.origin, a.origin);
         return c != 0 ? c : after(a, b);
     };
+    private static final Comparator<Entry> BY_LIMIT = (a, b) -> {
+        int c = Long.compare(a.limitSeconds, b.limitSeconds);
+        return c != 0 ? c : Long.compare(a.job.id().value(), b.job.id().value());
+    };
+    private static final Comparator<Group> BY_BEST = (a, b) -> WITHIN.compare(a.best(), b.best());
 
-    /** One ready job and its cached key. */
+    /** One ready job and its key line (re-keyed in place; out of every tree meanwhile). */
     static final class Entry {
         final JobStatus job;
         final long tiebreak;
-        double jobKey;
-        Bucket bucket;
+        double origin;
+        long validUntilMillis;
+        final long limitSeconds;
+        Group group;
+        /** False once removed or replaced: the expiry wheel drops it when its second comes. */
+        boolean live = true;
 
-        Entry(JobStatus job, double jobKey, long tiebreak) {
+        Entry(JobStatus job, KeyLine line, long tiebreak) {
             this.job = job;
-            this.jobKey = jobKey;
             this.tiebreak = tiebreak;
+            this.origin = line.origin();
+            this.validUntilMillis = line.validUntilMillis();
+            Long limit = job.spec().timeLimitSeconds();
+            this.limitSeconds = limit == null ? NO_LIMIT : limit;
         }
 
+        /** Its priority now: the key line at the lane's time plus the account's part, as the policy adds them. */
         double total() {
-            return jobKey + bucket.account.key;
+            return (origin + group.lane.offset) + group.lane.account.key;
         }
     }
 
@@ -64,49 +86,149 @@ final class ReadyIndex {
         final String project;
         final String user;
         double key;
-        final List<Bucket> buckets = new ArrayList<>(2);
+        final List<Lane> lanes = new ArrayList<>(2);
+        /** What the decision core learnt of the account's budgets (it owns the meaning); 0 until it looks. */
+        int budgetKind;
 
-        Account(String project, String user) {
+        Account(String project, String user, double key) {
             this.project = project;
             this.user = user;
+            this.key = key;
         }
     }
 
-    /** Jobs of one account and one shape, in their own keys' order. */
-    static final class Bucket {
+    /** An account's jobs whose keys rise at one rate, their groups ordered by their best job. */
+    static final class Lane {
         final Account account;
-        final Resources shape;
-        final Long timeLimitSeconds;
-        TreeSet<Entry> entries = new TreeSet<>(WITHIN);
-        int slot;
+        final double perMilli;
+        /** {@code perMilli x now}: what every key line of the lane has risen by at the index's time. */
+        double offset;
+        final TreeSet<Group> groups = new TreeSet<>(BY_BEST);
+        final Map<Resources, Group> byShape = new HashMap<>();
 
-        Bucket(Account account, Resources shape, Long timeLimitSeconds) {
+        Lane(Account account, double perMilli) {
             this.account = account;
-            this.shape = shape;
-            this.timeLimitSeconds = timeLimitSeconds;
-        }
-
-        Entry head() {
-            return entries.first();
+            this.perMilli = perMilli;
         }
     }
 
-    private record BucketKey(String project, String user, Resources shape, Long timeLimitSeconds) {
+    /** A lane's jobs of one shape. The decision core keeps its per-decision marks on it. */
+    static final class Group {
+        final Lane lane;
+        final Resources shape;
+        TreeSet<Entry> byKey = new TreeSet<>(WITHIN);
+        TreeSet<Entry> byLimit = new TreeSet<>(BY_LIMIT);
+        /** {@code byKey.first()}, kept: asked for at every step of a decision. */
+        private Entry best;
+        /** Staging for a bulk rebuild. */
+        private List<Entry> staged;
+        private int slot;
+        /** The shape it is one of the groups of. */
+        Shape of;
+        /** The decision at which a budget held this group back, or a placement refused its shape. */
+        long blockedAt = -1;
+        long refusedAt = -1;
+
+        Group(Lane lane, Resources shape) {
+            this.lane = lane;
+            this.shape = shape;
+        }
+
+        Entry best() {
+            return best;
+        }
+
+        private void bestChanged() {
+            best = byKey.isEmpty() ? null : byKey.first();
+        }
+
+        String project() {
+            return lane.account.project;
+        }
+
+        String user() {
+            return lane.account.user;
+        }
+
+        /** The best job that passes {@code ok}, or null. */
+        Entry bestWhere(Predicate<Entry> ok) {
+            for (Entry e : byKey) {
+                if (ok.test(e)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        /**
+         * The best job with a time limit of at most {@code maxLimitSeconds} that passes {@code ok} and comes
+         * before {@code toBeat} (null: any), or null. Walks the jobs in key order (the first that qualifies is
+         * the answer; one after {@code toBeat} ends the search) and in limit order (once past the limit, the
+         * best seen is the answer) in step, so it costs the shortest of the walks.
+         */
+        Entry bestEndingBy(long maxLimitSeconds, Predicate<Entry> ok, Entry toBeat) {
+            if (byLimit.isEmpty() || byLimit.first().limitSeconds > maxLimitSeconds) {
+                return null;
+            }
+            Iterator<Entry> inKeyOrder = byKey.iterator();
+            Iterator<Entry> inLimitOrder = byLimit.iterator();
+            Entry bestSeen = null;
+            while (inKeyOrder.hasNext()) {
+                Entry e = inKeyOrder.next();
+                if (toBeat != null && compare(e, toBeat) >= 0) {
+                    return null; // it and all after it lose; a qualifying one before it would have been returned
+                }
+                if (e.limitSeconds <= maxLimitSeconds && ok.test(e)) {
+                    return e;
+                }
+                Entry f = inLimitOrder.hasNext() ? inLimitOrder.next() : null;
+                if (f == null || f.limitSeconds > maxLimitSeconds) {
+                    return bestSeen;
+                }
+                if ((bestSeen == null || WITHIN.compare(f, bestSeen) < 0) && ok.test(f)) {
+                    bestSeen = f;
+                }
+            }
+            return bestSeen; // every job seen in key order, none qualified
+        }
+    }
+
+    /** The groups of one resource shape, over all lanes: backfill's unit. */
+    static final class Shape {
+        final Resources resources;
+        final List<Group> groups = new ArrayList<>();
+
+        Shape(Resources resources) {
+            this.resources = resources;
+        }
     }
 
     private record AccountKey(String project, String user) {
     }
 
     private final Map<Long, Entry> byId = new HashMap<>();
-    private final Map<BucketKey, Bucket> bucketsByKey = new HashMap<>();
     private final Map<AccountKey, Account> accounts = new HashMap<>();
-    /** Non-empty buckets, for fast scans; a bucket knows its slot, so removal swaps in the last. */
-    private final List<Bucket> buckets = new ArrayList<>();
+    private final List<Lane> lanes = new ArrayList<>();
+    private final Map<Resources, Shape> shapes = new HashMap<>();
+    /**
+     * Entries whose line ends, by the second it ends in: a hashed wheel, O(1) per entry, which a cursor walks
+     * second by second (or, after a long gap, by its sorted slots). A heap or tree of every ready job's
+     * expiry cost more in cache misses than the re-keying itself. Entries since re-keyed or removed are
+     * dropped when their second comes, or in a sweep once they outnumber the live ones.
+     */
+    private final Map<Long, ArrayList<Entry>> expiring = new HashMap<>();
+    private long expiringCount;
+    /** Every second before this one has been re-keyed; {@code Long.MIN_VALUE} before the first call. */
+    private long cursorSecond = Long.MIN_VALUE;
+    private long nowMillis;
 
-    /** Orders entries of different buckets: higher total first, then {@link #after}. */
+    /** Orders entries of different groups: higher total first; equal totals as within a lane, else {@link #after}. */
     static int compare(Entry a, Entry b) {
         int c = Double.compare(b.total(), a.total());
-        return c != 0 ? c : after(a, b);
+        if (c != 0) {
+            return c;
+        }
+        return a.group.lane == b.group.lane ? WITHIN.compare(a, b) : after(a, b);
     }
 
     private static int after(Entry a, Entry b) {
@@ -118,30 +240,81 @@ final class ReadyIndex {
         return c != 0 ? c : Long.compare(a.job.id().value(), b.job.id().value());
     }
 
-    /** Adds a job (replacing it when present) with its own key; its account's key is what it was set to. */
-    Entry add(JobStatus job, double jobKey, long tiebreak, double accountKeyIfNew) {
+    /** Moves the index to {@code millis}: every lane's keys have risen by their rate times it. */
+    void setTime(long millis) {
+        nowMillis = millis;
+        for (Lane lane : lanes) {
+            lane.offset = lane.perMilli * millis;
+        }
+    }
+
+    /** Adds a job (replacing it when present) with its key line; its account's key is what it was set to. */
+    Entry add(JobStatus job, KeyLine line, long tiebreak, double accountKeyIfNew) {
         remove(job.id().value());
+        Entry entry = new Entry(job, line, tiebreak);
+        Group group = groupFor(job, line.perMilli(), accountKeyIfNew);
+        insert(group, entry);
+        index(entry);
+        return entry;
+    }
+
+    private void index(Entry entry) {
+        byId.put(entry.job.id().value(), entry);
+        schedule(entry);
+    }
+
+    private void schedule(Entry entry) {
+        if (entry.validUntilMillis != Long.MAX_VALUE) {
+            expiring.computeIfAbsent(Math.floorDiv(entry.validUntilMillis, 1000L), k -> new ArrayList<>(4)).add(entry);
+            expiringCount++;
+        }
+    }
+
+    private Group groupFor(JobStatus job, double perMilli, double accountKeyIfNew) {
         String project = job.spec().project();
         String user = job.spec().user();
-        BucketKey key = new BucketKey(project, user, job.spec().resources(), job.spec().timeLimitSeconds());
-        Bucket bucket = bucketsByKey.get(key);
-        if (bucket == null) {
-            Account account = accounts.computeIfAbsent(new AccountKey(project, user), k -> {
-                Account a = new Account(project, user);
-                a.key = accountKeyIfNew;
-                return a;
-            });
-            bucket = new Bucket(account, key.shape(), key.timeLimitSeconds());
-            bucketsByKey.put(key, bucket);
-            account.buckets.add(bucket);
-            bucket.slot = buckets.size();
-            buckets.add(bucket);
+        Account account = accounts.computeIfAbsent(new AccountKey(project, user), k -> new Account(project, user, accountKeyIfNew));
+        Lane lane = null;
+        for (Lane l : account.lanes) {
+            if (Double.compare(l.perMilli, perMilli) == 0) {
+                lane = l;
+                break;
+            }
         }
-        Entry entry = new Entry(job, jobKey, tiebreak);
-        entry.bucket = bucket;
-        bucket.entries.add(entry);
-        byId.put(job.id().value(), entry);
-        return entry;
+        if (lane == null) {
+            lane = new Lane(account, perMilli);
+            lane.offset = perMilli * nowMillis;
+            account.lanes.add(lane);
+            lanes.add(lane);
+        }
+        Resources resources = job.spec().resources();
+        Group group = lane.byShape.get(resources);
+        if (group == null) {
+            group = new Group(lane, resources);
+            lane.byShape.put(resources, group);
+            Shape shape = shapes.computeIfAbsent(resources, Shape::new);
+            group.of = shape;
+            group.slot = shape.groups.size();
+            shape.groups.add(group);
+        }
+        return group;
+    }
+
+    private static void insert(Group group, Entry entry) {
+        entry.group = group;
+        boolean empty = group.byKey.isEmpty();
+        boolean newBest = empty || WITHIN.compare(entry, group.best()) < 0;
+        if (newBest && !empty) {
+            group.lane.groups.remove(group); // before its best changes: the lane's order is by it
+        }
+        group.byKey.add(entry);
+        if (entry.limitSeconds != NO_LIMIT) {
+            group.byLimit.add(entry);
+        }
+        if (newBest) {
+            group.best = entry;
+            group.lane.groups.add(group);
+        }
     }
 
     /** Removes a job; returns whether it was there. */
@@ -150,21 +323,190 @@ final class ReadyIndex {
         if (entry == null) {
             return false;
         }
-        Bucket bucket = entry.bucket;
-        bucket.entries.remove(entry);
-        if (bucket.entries.isEmpty()) {
-            bucketsByKey.remove(new BucketKey(bucket.account.project, bucket.account.user, bucket.shape, bucket.timeLimitSeconds));
-            bucket.account.buckets.remove(bucket);
-            if (bucket.account.buckets.isEmpty()) {
-                accounts.remove(new AccountKey(bucket.account.project, bucket.account.user));
+        entry.live = false;
+        Group group = entry.group;
+        Lane lane = group.lane;
+        boolean wasBest = group.best() == entry;
+        if (wasBest) {
+            lane.groups.remove(group);
+        }
+        group.byKey.remove(entry);
+        if (entry.limitSeconds != NO_LIMIT) {
+            group.byLimit.remove(entry);
+        }
+        if (wasBest) {
+            group.bestChanged();
+        }
+        if (!group.byKey.isEmpty()) {
+            if (wasBest) {
+                lane.groups.add(group);
             }
-            Bucket last = buckets.remove(buckets.size() - 1);
-            if (last != bucket) {
-                last.slot = bucket.slot;
-                buckets.set(bucket.slot, last);
+            return true;
+        }
+        lane.byShape.remove(group.shape);
+        Shape shape = shapes.get(group.shape);
+        Group last = shape.groups.remove(shape.groups.size() - 1);
+        if (last != group) {
+            last.slot = group.slot;
+            shape.groups.set(group.slot, last);
+        }
+        if (shape.groups.isEmpty()) {
+            shapes.remove(group.shape);
+        }
+        if (lane.byShape.isEmpty()) {
+            lane.account.lanes.remove(lane);
+            lanes.remove(lane);
+            if (lane.account.lanes.isEmpty()) {
+                accounts.remove(new AccountKey(lane.account.project, lane.account.user));
             }
         }
         return true;
+    }
+
+    /** Re-keys every job whose line ended by {@code millis}; returns how many. */
+    int rekeyExpired(long millis, Function<JobStatus, KeyLine> lineOf) {
+        long second = Math.floorDiv(millis, 1000L);
+        int rekeyed = 0;
+        if (cursorSecond == Long.MIN_VALUE || second - cursorSecond > expiring.size()) {
+            // A long gap (or the first call): visit the slots that are due, in order, rather than every second.
+            long[] due = expiring.keySet().stream().mapToLong(Long::longValue).filter(k -> k <= second).sorted().toArray();
+            for (long slot : due) {
+                rekeyed += rekeySlot(slot, millis, lineOf);
+            }
+        } else {
+            // Whole seconds before this one, then this one: a line re-keyed now ends after now, maybe within it.
+            for (long slot = cursorSecond; slot <= second; slot++) {
+                rekeyed += rekeySlot(slot, millis, lineOf);
+            }
+        }
+        cursorSecond = second;
+        if (expiringCount > 2L * byId.size() + 4096) {
+            sweepExpiring();
+        }
+        return rekeyed;
+    }
+
+    private int rekeySlot(long slotSecond, long millis, Function<JobStatus, KeyLine> lineOf) {
+        ArrayList<Entry> slot = expiring.remove(slotSecond);
+        if (slot == null) {
+            return 0;
+        }
+        List<Entry> notYet = new ArrayList<>();
+        int rekeyed = 0;
+        for (Entry entry : slot) {
+            expiringCount--;
+            if (!entry.live || Math.floorDiv(entry.validUntilMillis, 1000L) != slotSecond) {
+                continue; // removed, or re-keyed to another second since
+            }
+            if (entry.validUntilMillis > millis) {
+                notYet.add(entry); // later in the current second
+                continue;
+            }
+            rekey(entry, lineOf.apply(entry.job));
+            rekeyed++;
+        }
+        if (!notYet.isEmpty()) {
+            expiring.computeIfAbsent(slotSecond, k -> new ArrayList<>(notYet.size())).addAll(notYet);
+            expiringCount += notYet.size();
+        }
+        return rekeyed;
+    }
+
+    private void sweepExpiring() {
+        expiring.clear();
+        expiringCount = 0;
+        for (Entry entry : byId.values()) {
+            schedule(entry);
+        }
+    }
+
+    /** A new line for a ready job: in place when it stays in its lane (the usual case), else moved. */
+    private void rekey(Entry entry, KeyLine line) {
+        Group group = entry.group;
+        if (Double.compare(line.perMilli(), group.lane.perMilli) != 0) {
+            add(entry.job, line, entry.tiebreak, group.lane.account.key);
+            return;
+        }
+        boolean wasBest = group.best() == entry;
+        if (wasBest) {
+            group.lane.groups.remove(group);
+        }
+        group.byKey.remove(entry);
+        if (wasBest) {
+            group.bestChanged();
+        }
+        entry.origin = line.origin();
+        entry.validUntilMillis = line.validUntilMillis();
+        boolean becomesBest = group.byKey.isEmpty() || WITHIN.compare(entry, group.best()) < 0;
+        if (becomesBest && !wasBest) {
+            group.lane.groups.remove(group);
+        }
+        group.byKey.add(entry); // the limit order does not depend on the key
+        if (becomesBest) {
+            group.best = entry;
+        }
+        if (wasBest || becomesBest) {
+            group.lane.groups.add(group);
+        }
+        schedule(entry);
+    }
+
+    /**
+     * Re-keys every job at once (a recompute on demand, a changed importance). The index is rebuilt level by
+     * level from sorted runs: each group's jobs are visited in their previous order (mostly still in order,
+     * which a merge sort handles in near-linear time) and each tree is built from its sorted run in linear time.
+     */
+    void rekeyAll(Function<JobStatus, KeyLine> lineOf) {
+        List<Entry> previous = new ArrayList<>(byId.size());
+        Map<AccountKey, Double> accountKeys = new HashMap<>();
+        for (Lane lane : lanes) {
+            accountKeys.put(new AccountKey(lane.account.project, lane.account.user), lane.account.key);
+            for (Group group : lane.groups) {
+                previous.addAll(group.byKey);
+            }
+        }
+        byId.clear();
+        accounts.clear();
+        lanes.clear();
+        shapes.clear();
+        expiring.clear();
+        expiringCount = 0;
+        List<Group> groups = new ArrayList<>();
+        for (Entry old : previous) {
+            KeyLine line = lineOf.apply(old.job);
+            Group group = groupFor(old.job, line.perMilli(),
+                    accountKeys.get(new AccountKey(old.job.spec().project(), old.job.spec().user())));
+            if (group.staged == null) {
+                group.staged = new ArrayList<>();
+                groups.add(group);
+            }
+            old.live = false;
+            Entry entry = new Entry(old.job, line, old.tiebreak);
+            entry.group = group;
+            group.staged.add(entry);
+            index(entry);
+        }
+        for (Group group : groups) {
+            Entry[] byKey = group.staged.toArray(new Entry[0]);
+            Arrays.sort(byKey, WITHIN);
+            group.byKey = sortedTree(byKey, WITHIN);
+            group.bestChanged();
+            Entry[] limited = group.staged.stream().filter(e -> e.limitSeconds != NO_LIMIT).toArray(Entry[]::new);
+            Arrays.sort(limited, BY_LIMIT);
+            group.byLimit = sortedTree(limited, BY_LIMIT);
+            group.staged = null;
+        }
+        for (Lane lane : lanes) {
+            Group[] byBest = lane.byShape.values().toArray(new Group[0]);
+            Arrays.sort(byBest, BY_BEST);
+            lane.groups.addAll(new Sorted<>(byBest, BY_BEST));
+        }
+    }
+
+    private static TreeSet<Entry> sortedTree(Entry[] sorted, Comparator<Entry> order) {
+        TreeSet<Entry> tree = new TreeSet<>(order);
+        tree.addAll(new Sorted<>(sorted, order));
+        return tree;
     }
 
     Entry get(long id) {
@@ -184,34 +526,64 @@ final class ReadyIndex {
         return accounts.values();
     }
 
-    /** The non-empty buckets, in no order; do not change the index while iterating. */
-    List<Bucket> buckets() {
-        return buckets;
+    /** How many groups (distinct account, key rate and resources) hold ready jobs. */
+    int groupCount() {
+        int groups = 0;
+        for (Shape shape : shapes.values()) {
+            groups += shape.groups.size();
+        }
+        return groups;
     }
 
-    /** The job that runs next, or {@code null} when none is ready. */
-    Entry first() {
+    /** The shapes with ready jobs, in no order; do not change the index while iterating. */
+    Collection<Shape> shapes() {
+        return shapes.values();
+    }
+
+    /**
+     * The best job that {@code admitted} lets start: per lane, its groups best first, asking each group for its
+     * best admitted job ({@code null}: none), until a group's best cannot beat what was found.
+     */
+    Entry first(Function<Group, Entry> admitted) {
         Entry best = null;
-        for (Bucket bucket : buckets) {
-            Entry head = bucket.head();
-            if (best == null || compare(head, best) < 0) {
-                best = head;
+        for (Lane lane : lanes) {
+            for (Group group : lane.groups) {
+                Entry head = group.best();
+                if (best != null && compare(head, best) >= 0) {
+                    break; // the lane's other groups are worse still
+                }
+                Entry candidate = admitted.apply(group);
+                if (candidate == null) {
+                    continue;
+                }
+                if (best == null || compare(candidate, best) < 0) {
+                    best = candidate;
+                }
+                if (candidate == head) {
+                    break;
+                }
             }
         }
         return best;
     }
 
-    /** Every job, first to last: a merge of the buckets (O(n log buckets)). Do not change the index meanwhile. */
+    /** The job that runs next when every job is admitted, or {@code null} when none is ready. */
+    Entry first() {
+        return first(Group::best);
+    }
+
+    /** Every job, first to last: a merge of the groups (O(n log groups)). Do not change the index meanwhile. */
     Iterable<Entry> inOrder() {
         return () -> new Iterator<>() {
-            private final PriorityQueue<Cursor> heads = new PriorityQueue<>(Math.max(1, buckets.size()),
-                    (a, b) -> compare(a.current, b.current));
+            private final PriorityQueue<Cursor> heads = new PriorityQueue<>((a, b) -> compare(a.current, b.current));
 
             {
-                for (Bucket bucket : buckets) {
-                    Cursor cursor = new Cursor(bucket.entries.iterator());
-                    if (cursor.advance()) {
-                        heads.add(cursor);
+                for (Lane lane : lanes) {
+                    for (Group group : lane.groups) {
+                        Cursor cursor = new Cursor(group.byKey.iterator());
+                        if (cursor.advance()) {
+                            heads.add(cursor);
+                        }
                     }
                 }
             }
@@ -251,71 +623,56 @@ final class ReadyIndex {
     }
 
     /**
-     * Recomputes every job's own key. Each bucket is re-sorted from its previous order (mostly still in
-     * order, which a merge sort does in near-linear time) and its tree built from the sorted run.
+     * A sorted array seen as a {@link SortedSet} with the tree's comparator: {@link TreeSet#addAll} then builds
+     * the tree in linear time instead of inserting one by one. Only what that path reads is supported.
      */
-    void rekeyAll(ToDoubleFunction<JobStatus> jobKey) {
-        for (Bucket bucket : buckets) {
-            Entry[] entries = bucket.entries.toArray(new Entry[0]);
-            for (Entry entry : entries) {
-                entry.jobKey = jobKey.applyAsDouble(entry.job);
-            }
-            Arrays.sort(entries, WITHIN);
-            TreeSet<Entry> rebuilt = new TreeSet<>(WITHIN);
-            rebuilt.addAll(new Sorted(entries));
-            bucket.entries = rebuilt;
-        }
-    }
+    private static final class Sorted<T> extends AbstractSet<T> implements SortedSet<T> {
+        private final T[] items;
+        private final Comparator<? super T> order;
 
-    /**
-     * A sorted array seen as a {@link SortedSet} with the bucket's comparator: {@link TreeSet#addAll} then
-     * builds the tree in linear time instead of inserting one by one. Only what that path reads is supported.
-     */
-    private static final class Sorted extends AbstractSet<Entry> implements SortedSet<Entry> {
-        private final Entry[] entries;
-
-        Sorted(Entry[] entries) {
-            this.entries = entries;
+        Sorted(T[] items, Comparator<? super T> order) {
+            this.items = items;
+            this.order = order;
         }
 
         @Override
-        public Iterator<Entry> iterator() {
-            return Arrays.asList(entries).iterator();
+        public Iterator<T> iterator() {
+            return Arrays.asList(items).iterator();
         }
 
         @Override
         public int size() {
-            return entries.length;
+            return items.length;
         }
 
         @Override
-        public Comparator<? super Entry> comparator() {
-            return WITHIN;
+        public Comparator<? super T> comparator() {
+            return order;
         }
 
         @Override
-        public SortedSet<Entry> subSet(Entry from, Entry to) {
+        public SortedSet<T> subSet(T from, T to) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public SortedSet<Entry> headSet(Entry to) {
+        public SortedSet<T> headSet(T to) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public SortedSet<Entry> tailSet(Entry from) {
+        public SortedSet<T> tailSet(T from) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Entry first() {
-            return entries[0];
+        public T first() {
+            return items[0];
         }
 
         @Override
-        public Entry last() {
-            return entries[entries.length - 1];
+        public T last() {
+            return items[items.length - 1];
         }
     }
 }

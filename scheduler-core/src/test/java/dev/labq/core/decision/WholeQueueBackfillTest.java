@@ -40,7 +40,7 @@ class WholeQueueBackfillTest {
                 Map.of("a", new LabqConfig.Project(10, 1.0, null, null), "b", new LabqConfig.Project(50, 2.0, null, null),
                         "c", new LabqConfig.Project(90, 1.0, null, null)),
                 new LabqConfig.Settings(null, null, "a", null, "easy", policy),
-                new PrioritySettings(null, null, null, null, 1, null)); // recompute every second: keys always fresh
+                new PrioritySettings(null, null, null, null, 1, null, 0.0)); // deadlines afresh every second: keys always fresh
     }
 
     @ParameterizedTest

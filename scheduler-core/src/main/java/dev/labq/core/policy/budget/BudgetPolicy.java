@@ -43,6 +43,25 @@ public final class BudgetPolicy {
                 spec.project(), spec.user(), nowMillis);
     }
 
+    /** Whether the project or the user within it has a budget at all: if not, {@link #admit} admits every job. */
+    public boolean hasBudget(String project, String user) {
+        LabqConfig.Project p = config.projects().get(project);
+        return p != null && (p.budget() != null || p.user(user).budget() != null);
+    }
+
+    /**
+     * Whether {@link #admit} weighs a job's time limit for this account (a strict allowance of the project or
+     * the user); otherwise it depends only on the account and the resources asked for.
+     */
+    public boolean weighsTimeLimits(String project, String user) {
+        LabqConfig.Project p = config.projects().get(project);
+        return p != null && (strictAllowance(p.budget()) || strictAllowance(p.user(user).budget()));
+    }
+
+    private static boolean strictAllowance(Budget budget) {
+        return budget != null && budget.strict() && budget.hasAllowance();
+    }
+
     private static String check(Budget budget, String who, JobSpec spec, UsageLedger ledger, String project, String user,
                                 long nowMillis) {
         if (budget == null) {

@@ -35,6 +35,12 @@ public final class ImportanceDeadlineAgePolicy implements PriorityPolicy {
         return own != null ? own : context.projectImportance(job.spec().project());
     }
 
+    /** Importance does not move with time. */
+    @Override
+    public KeyLine keyLine(JobStatus job, PolicyContext context) {
+        return KeyLine.constant(jobKey(job, context), Long.MAX_VALUE);
+    }
+
     @Override
     public long tiebreak(JobStatus job) {
         Long deadline = job.spec().deadlineMillis();

@@ -9,8 +9,10 @@ import dev.labq.core.policy.PolicyContext;
 import dev.labq.core.state.JobStatus;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * labq's default policy, after Slurm's multifactor plugin: the priority is the sum of weight x factor, each
@@ -49,6 +51,7 @@ public final class MultifactorPolicy implements PriorityPolicy {
     public static final String NICE = "nice";
 
     private FairShareTable cached;
+    private Importances importances;
 
     @Override
     public String name() {
@@ -62,29 +65,35 @@ public final class MultifactorPolicy implements PriorityPolicy {
 
     @Override
     public Priority priority(JobStatus job, PolicyContext context) {
+        return priority(job, context, true);
+    }
+
+    @Override
+    public Priority recordedPriority(JobStatus job, PolicyContext context) {
+        return priority(job, context, false);
+    }
+
+    private Priority priority(JobStatus job, PolicyContext context, boolean explained) {
         PrioritySettings settings = context.config().priority();
         PrioritySettings.Weights w = settings.weights();
         JobSpec spec = job.spec();
         List<Priority.Factor> factors = new ArrayList<>(7);
-        Integer own = spec.importance();
-        int importance = own != null ? own : context.projectImportance(spec.project());
-        factors.add(Priority.Factor.of(IMPORTANCE, importanceValue(job, context), w.importance(),
-                importance + (own != null ? " (the job's own)" : " (project " + spec.project() + ")")
-                        + " of " + fairShares(context).maxImportance()));
-        Long deadline = spec.deadlineMillis();
-        String slack = deadline == null ? "no deadline"
-                : "slack " + duration(slackMillis(job, context)) + " (deadline - now - predicted run time)";
-        factors.add(Priority.Factor.of(DEADLINE, deadlineValue(job, context), w.deadline(), slack));
-        factors.add(Priority.Factor.of(AGE, ageValue(job, context), w.age(),
-                "waiting " + duration(Math.max(0, context.nowMillis() - job.submitMillis())) + " of "
-                        + duration((long) (settings.maxAgeHours() * 3_600_000))));
         FairShareTable shares = fairShares(context);
+        factors.add(Priority.Factor.of(IMPORTANCE, importanceValue(job, context), w.importance(),
+                explained ? importanceDetail(job, context, shares) : ""));
+        factors.add(Priority.Factor.of(DEADLINE, deadlineValue(job, context), w.deadline(),
+                explained ? deadlineDetail(job, context) : ""));
+        factors.add(Priority.Factor.of(AGE, ageValue(job, context), w.age(), !explained ? ""
+                : "waiting " + duration(Math.max(0, context.nowMillis() - job.submitMillis())) + " of "
+                        + duration((long) (settings.maxAgeHours() * 3_600_000))));
         FairShareTable.Share project = shares.project(spec.project());
-        factors.add(Priority.Factor.perAccount(FAIRSHARE, project.factor(), w.fairshare(), String.format(Locale.ROOT,
-                "project %s: usage %.3f of all, share %.3f", spec.project(), project.usage(), project.share())));
+        factors.add(Priority.Factor.perAccount(FAIRSHARE, project.factor(), w.fairshare(), !explained ? ""
+                : String.format(Locale.ROOT, "project %s: usage %.3f of all, share %.3f", spec.project(), project.usage(),
+                        project.share())));
         FairShareTable.Share user = shares.user(spec.project(), spec.user());
-        factors.add(Priority.Factor.perAccount(FAIRSHARE_USER, user.factor(), w.fairshareUser(), String.format(Locale.ROOT,
-                "user %s: usage %.3f of the project's, share %.3f", spec.user(), user.usage(), user.share())));
+        factors.add(Priority.Factor.perAccount(FAIRSHARE_USER, user.factor(), w.fairshareUser(), !explained ? ""
+                : String.format(Locale.ROOT, "user %s: usage %.3f of the project's, share %.3f", spec.user(), user.usage(),
+                        user.share())));
         if (w.size() > 0) {
             factors.add(Priority.Factor.of(SIZE, sizeValue(spec.resources(), context.inventory()), w.size(),
                     "favours small jobs"));
@@ -96,20 +105,83 @@ public final class MultifactorPolicy implements PriorityPolicy {
         return Priority.sumOf(factors);
     }
 
+    private static String importanceDetail(JobStatus job, PolicyContext context, FairShareTable shares) {
+        Integer own = job.spec().importance();
+        int importance = own != null ? own : context.projectImportance(job.spec().project());
+        return importance + (own != null ? " (the job's own)" : " (project " + job.spec().project() + ")")
+                + " of " + shares.maxImportance();
+    }
+
+    private static String deadlineDetail(JobStatus job, PolicyContext context) {
+        return job.spec().deadlineMillis() == null ? "no deadline"
+                : "slack " + duration(slackMillis(job, context)) + " (deadline - now - predicted run time)";
+    }
+
     @Override
     public double jobKey(JobStatus job, PolicyContext context) {
-        PrioritySettings.Weights w = context.config().priority().weights();
-        double key = w.importance() * importanceValue(job, context)
-                + w.deadline() * deadlineValue(job, context)
-                + w.age() * ageValue(job, context);
+        return keyLine(job, context).at(context.nowMillis());
+    }
+
+    /**
+     * Importance, size and nice do not move; age rises at {@code weights.age / maxAge} for every job until its
+     * cap, so the line rises at that rate until the job has waited {@code maxAgeHours}, then stays; deadline
+     * urgency follows no line, so a job with a deadline still ahead of its slack is refreshed within a period.
+     */
+    @Override
+    public KeyLine keyLine(JobStatus job, PolicyContext context) {
+        PrioritySettings settings = context.config().priority();
+        PrioritySettings.Weights w = settings.weights();
+        double fixed = w.importance() * importanceValue(job, context) + w.deadline() * deadlineValue(job, context);
         if (w.size() > 0) {
-            key += w.size() * sizeValue(job.spec().resources(), context.inventory());
+            fixed += w.size() * sizeValue(job.spec().resources(), context.inventory());
         }
         int nice = job.spec().niceOrZero();
         if (nice > 0) {
-            key -= w.nice() * (nice / (double) JobSpec.MAX_NICE);
+            fixed -= w.nice() * (nice / (double) JobSpec.MAX_NICE);
         }
-        return key;
+        long now = context.nowMillis();
+        long until = deadlineRefresh(job, context);
+        double maxAgeMillis = settings.maxAgeHours() * 3_600_000;
+        long submit = job.submitMillis();
+        if (w.age() == 0) {
+            return KeyLine.constant(fixed, until);
+        }
+        if (now < submit) { // not waiting yet (clocks of two machines): no age until it is
+            return KeyLine.constant(fixed, Math.min(until, submit));
+        }
+        long capped = submit + (long) Math.ceil(maxAgeMillis);
+        if (now >= capped) {
+            return KeyLine.constant(fixed + w.age(), until);
+        }
+        double rate = w.age() / maxAgeMillis;
+        // fixed + rate * (t - submit), written so that jobs with the same inputs get the same origin to the bit
+        return new KeyLine(fixed - rate * submit, rate, Math.min(until, capped));
+    }
+
+    /**
+     * When the deadline urgency must be computed afresh: never without a deadline or once slack is gone (it is
+     * 1 then); at the next refresh of the period while it rises by more than {@code deadlineResolution} points a
+     * period; else when it will have risen by that much. Never after slack runs out, when it becomes 1.
+     */
+    private static long deadlineRefresh(JobStatus job, PolicyContext context) {
+        PrioritySettings settings = context.config().priority();
+        double weight = settings.weights().deadline();
+        if (job.spec().deadlineMillis() == null || weight == 0) {
+            return Long.MAX_VALUE;
+        }
+        long slack = slackMillis(job, context);
+        if (slack <= 0) {
+            return Long.MAX_VALUE;
+        }
+        long now = context.nowMillis();
+        double halfLifeMillis = settings.deadlineHalfLifeMinutes() * 60_000;
+        double contribution = weight * Math.pow(2, -slack / halfLifeMillis);
+        // contribution x 2^(d / halfLife) = contribution + resolution
+        double untilRisen = contribution > 0
+                ? halfLifeMillis * Math.log1p(settings.deadlineResolution() / contribution) / Math.log(2)
+                : Double.POSITIVE_INFINITY;
+        long refresh = Math.max(KeyLine.nextRefresh(job, context), now + (long) Math.min(untilRisen, slack));
+        return Math.min(refresh, now + slack);
     }
 
     @Override
@@ -119,10 +191,13 @@ public final class MultifactorPolicy implements PriorityPolicy {
         return w.fairshare() * shares.project(project).factor() + w.fairshareUser() * shares.user(project, user).factor();
     }
 
+    /** The job's own importance, else its project's, over the highest project importance. */
     private double importanceValue(JobStatus job, PolicyContext context) {
         Integer own = job.spec().importance();
-        int importance = own != null ? own : context.projectImportance(job.spec().project());
-        return Math.min(1.0, importance / (double) fairShares(context).maxImportance());
+        if (own != null) {
+            return Math.min(1.0, own / (double) importances(context).max);
+        }
+        return importances(context).of(job.spec().project(), context);
     }
 
     private static long slackMillis(JobStatus job, PolicyContext context) {
@@ -177,5 +252,48 @@ public final class MultifactorPolicy implements PriorityPolicy {
             cached = table;
         }
         return table;
+    }
+
+    /** Project importances over the highest: they change only with the configuration and {@code project set}. */
+    private Importances importances(PolicyContext context) {
+        Importances known = importances;
+        if (known == null || !known.isFor(context)) {
+            known = new Importances(context);
+            importances = known;
+        }
+        return known;
+    }
+
+    private static final class Importances {
+        private final LabqConfig config;
+        private final Object ledger;
+        private final long overrides;
+        final int max;
+        private final Map<String, Double> values = new HashMap<>();
+
+        Importances(PolicyContext context) {
+            this.config = context.config();
+            this.ledger = context.ledger();
+            this.overrides = context.ledger().overridesVersion();
+            int highest = 1;
+            for (String project : config.projects().keySet()) {
+                highest = Math.max(highest, context.projectImportance(project));
+            }
+            this.max = highest;
+        }
+
+        boolean isFor(PolicyContext context) {
+            return context.config() == config && context.ledger() == ledger
+                    && context.ledger().overridesVersion() == overrides;
+        }
+
+        double of(String project, PolicyContext context) {
+            Double value = values.get(project);
+            if (value == null) {
+                value = Math.min(1.0, context.projectImportance(project) / (double) max);
+                values.put(project, value);
+            }
+            return value;
+        }
     }
 }

@@ -6,8 +6,9 @@ import dev.labq.core.state.JobStatus;
 
 /**
  * Computes a pending job's {@link Priority}: a value and the named factors that add up to it. The decision
- * core orders ready jobs by it (higher first; then {@link Priority#tiebreak()}, submission time, id) and
- * recomputes it on a period and whenever an input changes. Called on the decision thread; no I/O.
+ * core orders ready jobs by it (higher first; then {@link Priority#tiebreak()}, submission time, id). It keys
+ * each job by {@link #keyLine}, re-keys it when its line ends and whenever an input changes, and recomputes
+ * the account part at every decision. Called on the decision thread; no I/O.
  *
  * <p>Factors marked {@link Priority.Factor#perAccount()} must depend only on the job's project and user and
  * the context: the core then updates them for all of that account's jobs at once.
@@ -31,6 +32,24 @@ public interface PriorityPolicy {
     default double jobKey(JobStatus job, PolicyContext context) {
         Priority p = priority(job, context);
         return p.value() - p.accountPart();
+    }
+
+    /**
+     * How {@link #jobKey} moves with time from the context's instant on. The default, for a policy that says
+     * nothing of it, holds the key constant until its next refresh ({@link KeyLine#nextRefresh}): within
+     * {@code priority.recomputeSeconds}, like Slurm's {@code PriorityCalcPeriod}. A policy whose key does not
+     * depend on time returns a constant valid forever; one with an age factor returns its rising line.
+     */
+    default KeyLine keyLine(JobStatus job, PolicyContext context) {
+        return KeyLine.constant(jobKey(job, context), KeyLine.nextRefresh(job, context));
+    }
+
+    /**
+     * The priority a start records: {@link #priority} without the text of the explanations, which a decision
+     * does not need (it records names and contributions).
+     */
+    default Priority recordedPriority(JobStatus job, PolicyContext context) {
+        return priority(job, context);
     }
 
     /** The part of the priority shared by all jobs of {@code project} and {@code user} (fair share); 0 for none. */

@@ -45,6 +45,8 @@ public final class UsageLedger {
     private final Map<Long, Run> running = new HashMap<>();
     private final Map<String, Account> changed = new LinkedHashMap<>();
     private long version;
+    /** Bumped by every {@code ProjectSet}: what importance and share overrides depend on. */
+    private long overridesVersion;
 
     public UsageLedger(LabqConfig config) {
         this.config = config;
@@ -129,6 +131,7 @@ public final class UsageLedger {
                 set.share() != null ? set.share() : u.share(), index);
         changed.put(key, account);
         version++;
+        overridesVersion++;
     }
 
     private void startRun(JobStatus job) {
@@ -271,6 +274,11 @@ public final class UsageLedger {
     /** Bumped by every change of usage, held resources or overrides: cached priorities older than it may be stale. */
     public long version() {
         return version;
+    }
+
+    /** Changes with every {@code ProjectSet} folded, and only then. */
+    public long overridesVersion() {
+        return overridesVersion;
     }
 
     /** Decayed usage (billing units) of a project ({@code user} null) or a user within it, as of {@code now}. */
