@@ -20,8 +20,10 @@ import java.util.SplittableRandom;
  *   steady state (as decision-latency: machine full, N ready): a running job ends, decide  (untimed)
  *   then one timed change, in turn:
  *     deadline  ─ apply Altered(job, new deadline) ─▶ decide() ─▶ apply Dispatched   (that job re-keyed)
- *     share     ─ apply ProjectSet(project, share) ─▶ decide() ─▶ apply Dispatched   (every account re-keyed)
- *     periodic  ─ recomputeAll()                   ─▶ decide() ─▶ apply Dispatched   (every job re-keyed)
+ *     share      ─ apply ProjectSet(project, share)      ─▶ decide() ─▶ apply Dispatched   (every account re-keyed)
+ *     importance ─ apply ProjectSet(project, importance) ─▶ decide() ─▶ apply Dispatched   (that project's jobs re-keyed)
+ *     full       ─ recomputeAll()                        ─▶ decide() ─▶ apply Dispatched   (every job re-keyed, as when
+ *                                                                                     the highest importance changes)
  *   reference: a TreeSet of every ready job, priorities computed afresh, built from scratch (no decision)
  * </pre>
  *
@@ -45,6 +47,7 @@ public final class PriorityRecomputeBench implements Harness {
     enum Change {
         DEADLINE("deadline_change", "Altered (one job's deadline) + decide"),
         SHARE("share_change", "ProjectSet (a project's share) + decide"),
+        IMPORTANCE("importance_change", "ProjectSet (a project's importance, not the highest) + decide"),
         PERIODIC("full_recompute", "recomputeAll() + decide");
 
         final String metric;
@@ -58,7 +61,7 @@ public final class PriorityRecomputeBench implements Harness {
 
     @Override
     public String summary() {
-        return "priority changes with N pending: a deadline (Altered), a share (ProjectSet), a full recompute, "
+        return "priority changes with N pending: a deadline (Altered), a share and an importance (ProjectSet), a full recompute, "
                 + "each + decide, vs sort-everything and a TreeSet rebuild";
     }
 
@@ -127,6 +130,7 @@ public final class PriorityRecomputeBench implements Harness {
                 switch (change) {
                     case DEADLINE -> state.change(deadlineChange(state, random), sample);
                     case SHARE -> state.change(shareChange(random), sample);
+                    case IMPORTANCE -> state.change(importanceChange(random), sample);
                     case PERIODIC -> state.recompute(sample);
                 }
                 row.labq[change.ordinal()].recordValue(state.labqNanos());
@@ -161,6 +165,15 @@ public final class PriorityRecomputeBench implements Harness {
     private static JournalEvent shareChange(SplittableRandom random) {
         return new JournalEvent.ProjectSet(PROJECTS[random.nextInt(PROJECTS.length)], null, null,
                 SHARES[random.nextInt(SHARES.length)]);
+    }
+
+    /**
+     * A project other than the most important one (thesis, 100) gets an importance below 100 with
+     * {@code labq project set}: its jobs are re-keyed, the others keep their keys.
+     */
+    private static JournalEvent importanceChange(SplittableRandom random) {
+        String[] lesser = {"default", "research", "teaching"};
+        return new JournalEvent.ProjectSet(lesser[random.nextInt(lesser.length)], null, 1 + random.nextInt(99), null);
     }
 
     private static void print(PrintStream out, int n, String change, String decider, int every, Histogram h) {

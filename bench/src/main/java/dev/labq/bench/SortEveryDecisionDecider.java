@@ -28,10 +28,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -85,6 +87,7 @@ final class SortEveryDecisionDecider {
     private final Map<Long, Keyed> lines = new HashMap<>();
     private final PriorityQueue<Keyed> expiring = new PriorityQueue<>(Comparator.comparingLong(k -> k.line.validUntilMillis()));
     private boolean recomputeAll;
+    private final Set<String> importanceChanged = new HashSet<>();
 
     private record Keyed(JobStatus job, KeyLine line) {
     }
@@ -108,6 +111,7 @@ final class SortEveryDecisionDecider {
 
     /** Folds one journal entry, as {@link DecisionCore#apply} does. */
     List<JobChange> apply(long index, long timestampMillis, JournalEvent event) {
+        int highestBefore = event instanceof JournalEvent.ProjectSet ? highestImportance() : 0;
         List<JobChange> changes = table.apply(index, timestampMillis, event);
         ledger.apply(index, timestampMillis, event, changes);
         if (event instanceof Dispatched d && changes.isEmpty()) {
@@ -119,7 +123,11 @@ final class SortEveryDecisionDecider {
             }
         }
         if (event instanceof JournalEvent.ProjectSet set && set.importance() != null) {
-            recomputeAll = true;
+            if (highestImportance() != highestBefore) {
+                recomputeAll = true;
+            } else {
+                importanceChanged.add(set.project());
+            }
         }
         PolicyContext at = context.at(Math.max(context.nowMillis(), timestampMillis));
         for (JobChange change : changes) {
@@ -199,6 +207,15 @@ final class SortEveryDecisionDecider {
                 key(job, context);
             }
             recomputeAll = false;
+            importanceChanged.clear();
+        }
+        if (!importanceChanged.isEmpty()) {
+            for (JobStatus job : ready.values()) {
+                if (importanceChanged.contains(job.spec().project())) {
+                    key(job, context);
+                }
+            }
+            importanceChanged.clear();
         }
         while (!expiring.isEmpty() && expiring.peek().line.validUntilMillis() <= nowMillis) {
             Keyed ended = expiring.poll();
@@ -206,6 +223,14 @@ final class SortEveryDecisionDecider {
                 key(ended.job, context);
             }
         }
+    }
+
+    private int highestImportance() {
+        int highest = 1;
+        for (String project : context.config().projects().keySet()) {
+            highest = Math.max(highest, context.projectImportance(project));
+        }
+        return highest;
     }
 
     /** Moves the next decision's key time to its own instant, as {@link DecisionCore#recomputeAll()} does. */
@@ -248,7 +273,7 @@ final class SortEveryDecisionDecider {
         int k = 0;
         for (JobStatus job : ready.values()) {
             KeyLine line = lines.get(job.id().value()).line;
-            if (recomputeAll || line.validUntilMillis() <= nowMillis) {
+            if (recomputeAll || importanceChanged.contains(job.spec().project()) || line.validUntilMillis() <= nowMillis) {
                 line = policy.keyLine(job, at);
             }
             JobSpec spec = job.spec();

@@ -33,7 +33,7 @@ class PriorityRecomputeBenchTest {
             }
         }
         List<String> expected = new ArrayList<>();
-        for (String change : List.of("deadline_change", "share_change", "full_recompute")) {
+        for (String change : List.of("deadline_change", "share_change", "importance_change", "full_recompute")) {
             for (String p : List.of("p50", "p99")) {
                 String metric = "priority." + change + "." + p + ".300";
                 expected.addAll(List.of(metric, metric + ".baseline", metric + ".ratio"));

@@ -25,9 +25,11 @@ import dev.labq.core.state.JobTable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -78,6 +80,8 @@ public final class DecisionCore {
     /** Counts decisions: the marks a decision leaves on the ready index's groups are of its number. */
     private long decision;
     private long rekeyed;
+    /** Projects whose importance changed since the last decision (the highest did not): their jobs are re-keyed. */
+    private final Set<String> importanceChanged = new HashSet<>();
 
     /**
      * @param table     the fold of the jobs (restored from the views, or empty)
@@ -128,6 +132,7 @@ public final class DecisionCore {
 
     /** Applies one journal entry to the table and the ledger and keeps the ready index and the pool in step. */
     public List<JobChange> apply(long index, long timestampMillis, JournalEvent event) {
+        int highestBefore = event instanceof JournalEvent.ProjectSet ? highestImportance() : 0;
         List<JobChange> changes = table.apply(index, timestampMillis, event);
         ledger.apply(index, timestampMillis, event, changes);
         if (event instanceof Dispatched d && changes.isEmpty()) {
@@ -139,7 +144,11 @@ public final class DecisionCore {
             }
         }
         if (event instanceof JournalEvent.ProjectSet set && set.importance() != null) {
-            recomputeAll = true; // importances are relative to the highest: every job's key may move
+            if (highestImportance() != highestBefore) {
+                recomputeAll = true; // importances are relative to the highest: every job's key moves
+            } else {
+                importanceChanged.add(set.project());
+            }
         }
         PolicyContext at = context.at(Math.max(context.nowMillis(), timestampMillis));
         for (JobChange change : changes) {
@@ -193,6 +202,12 @@ public final class DecisionCore {
             ready.rekeyAll(job -> policy.keyLine(job, context));
             rekeyed += ready.size();
             recomputeAll = false;
+            importanceChanged.clear();
+            accountKeysAt = Long.MIN_VALUE;
+        } else if (!importanceChanged.isEmpty()) {
+            ready.rekeyAccounts(account -> importanceChanged.contains(account.project), job -> policy.keyLine(job, context));
+            importanceChanged.clear();
+            rekeyed += ready.rekeyExpired(nowMillis, job -> policy.keyLine(job, context));
             accountKeysAt = Long.MIN_VALUE;
         } else {
             rekeyed += ready.rekeyExpired(nowMillis, job -> policy.keyLine(job, context));
@@ -204,6 +219,14 @@ public final class DecisionCore {
             accountKeysAt = nowMillis;
             accountKeysVersion = ledger.version();
         }
+    }
+
+    private int highestImportance() {
+        int highest = 1;
+        for (String project : context.config().projects().keySet()) {
+            highest = Math.max(highest, context.projectImportance(project));
+        }
+        return highest;
     }
 
     /** Re-keys every ready job at the next decision, whether or not its key line ended. */

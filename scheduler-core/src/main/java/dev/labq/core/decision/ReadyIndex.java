@@ -120,9 +120,7 @@ final class ReadyIndex {
         TreeSet<Entry> byLimit = new TreeSet<>(BY_LIMIT);
         /** {@code byKey.first()}, kept: asked for at every step of a decision. */
         private Entry best;
-        /** Staging for a bulk rebuild. */
-        private List<Entry> staged;
-        private int slot;
+            private int slot;
         /** The shape it is one of the groups of. */
         Shape of;
         /** The decision at which a budget held this group back, or a placement refused its shape. */
@@ -451,55 +449,52 @@ final class ReadyIndex {
         schedule(entry);
     }
 
-    /**
-     * Re-keys every job at once (a recompute on demand, a changed importance). The index is rebuilt level by
-     * level from sorted runs: each group's jobs are visited in their previous order (mostly still in order,
-     * which a merge sort handles in near-linear time) and each tree is built from its sorted run in linear time.
-     */
+    /** Re-keys every job at once (a recompute on demand, the highest importance changed). */
     void rekeyAll(Function<JobStatus, KeyLine> lineOf) {
-        List<Entry> previous = new ArrayList<>(byId.size());
-        Map<AccountKey, Double> accountKeys = new HashMap<>();
+        rekeyAccounts(account -> true, lineOf);
+    }
+
+    /**
+     * Re-keys every job of the accounts {@code which} selects (a project's importance changed), in place:
+     * each group's jobs get their new lines and the group's tree is rebuilt from the re-sorted run (mostly
+     * still in order, which a merge sort handles in near-linear time) in linear time, then each lane's tree
+     * of groups; the limit order does not depend on keys and stays. A job whose line now rises at another
+     * rate moves lanes afterwards, one by one (rare: its age reached the cap since it was last keyed).
+     */
+    void rekeyAccounts(Predicate<Account> which, Function<JobStatus, KeyLine> lineOf) {
+        List<Entry> moving = new ArrayList<>();
+        List<KeyLine> movingLines = new ArrayList<>();
         for (Lane lane : lanes) {
-            accountKeys.put(new AccountKey(lane.account.project, lane.account.user), lane.account.key);
-            for (Group group : lane.groups) {
-                previous.addAll(group.byKey);
+            if (!which.test(lane.account)) {
+                continue;
             }
-        }
-        byId.clear();
-        accounts.clear();
-        lanes.clear();
-        shapes.clear();
-        expiring.clear();
-        expiringCount = 0;
-        List<Group> groups = new ArrayList<>();
-        for (Entry old : previous) {
-            KeyLine line = lineOf.apply(old.job);
-            Group group = groupFor(old.job, line.perMilli(),
-                    accountKeys.get(new AccountKey(old.job.spec().project(), old.job.spec().user())));
-            if (group.staged == null) {
-                group.staged = new ArrayList<>();
-                groups.add(group);
+            Group[] groups = lane.byShape.values().toArray(new Group[0]);
+            for (Group group : groups) {
+                Entry[] entries = group.byKey.toArray(new Entry[0]);
+                for (Entry entry : entries) {
+                    KeyLine line = lineOf.apply(entry.job);
+                    if (Double.compare(line.perMilli(), lane.perMilli) != 0) {
+                        moving.add(entry); // keeps its old key until it moves, so the trees stay consistent
+                        movingLines.add(line);
+                        continue;
+                    }
+                    entry.origin = line.origin();
+                    if (entry.validUntilMillis != line.validUntilMillis()) {
+                        entry.validUntilMillis = line.validUntilMillis();
+                        schedule(entry); // an unchanged expiry keeps its place on the wheel
+                    }
+                }
+                Arrays.sort(entries, WITHIN);
+                group.byKey = sortedTree(entries, WITHIN);
+                group.bestChanged();
             }
-            old.live = false;
-            Entry entry = new Entry(old.job, line, old.tiebreak);
-            entry.group = group;
-            group.staged.add(entry);
-            index(entry);
+            Arrays.sort(groups, BY_BEST);
+            lane.groups.clear();
+            lane.groups.addAll(new Sorted<>(groups, BY_BEST));
         }
-        for (Group group : groups) {
-            Entry[] byKey = group.staged.toArray(new Entry[0]);
-            Arrays.sort(byKey, WITHIN);
-            group.byKey = sortedTree(byKey, WITHIN);
-            group.bestChanged();
-            Entry[] limited = group.staged.stream().filter(e -> e.limitSeconds != NO_LIMIT).toArray(Entry[]::new);
-            Arrays.sort(limited, BY_LIMIT);
-            group.byLimit = sortedTree(limited, BY_LIMIT);
-            group.staged = null;
-        }
-        for (Lane lane : lanes) {
-            Group[] byBest = lane.byShape.values().toArray(new Group[0]);
-            Arrays.sort(byBest, BY_BEST);
-            lane.groups.addAll(new Sorted<>(byBest, BY_BEST));
+        for (int i = 0; i < moving.size(); i++) {
+            Entry entry = moving.get(i);
+            add(entry.job, movingLines.get(i), entry.tiebreak, entry.group.lane.account.key);
         }
     }
 

@@ -183,6 +183,17 @@ class LabqConfigTest {
     }
 
     @Test
+    void priorityOutOfRangeNamesTheKeyAndTheFix() {
+        assertContains("invalid priority.deadlineResolution=-1.0: use priority points from 0",
+                rejected(MINIMAL + "priority: { deadlineResolution: -1 }\n").getMessage());
+        assertContains("invalid priority.recomputeSeconds=0: use 1 or more seconds",
+                rejected(MINIMAL + "priority: { recomputeSeconds: 0 }\n").getMessage());
+        assertContains("invalid priority.weights.age=-5.0: ",
+                rejected(MINIMAL + "priority: { weights: { age: -5 } }\n").getMessage());
+        assertEquals(0.0, new PrioritySettings(null, null, null, null, null, null, 0.0).deadlineResolution());
+    }
+
+    @Test
     void unknownKeyIsNamedWithItsSource() {
         InvalidInputException e = rejected("machine: { cpuz: 4 }\n" + MINIMAL);
         assertEquals("invalid machine.cpuz=(unknown key): remove it or use one of [cpus, gpus, memory] under machine"

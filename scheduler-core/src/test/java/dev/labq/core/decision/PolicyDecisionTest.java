@@ -178,4 +178,35 @@ class PolicyDecisionTest {
         assertTrue(d.status(shortOne).decidedBy().backfilled());
         assertNotNull(running);
     }
+
+    /**
+     * A strict allowance weighs each job's time limit, so one group of same-shaped jobs can hold a job that
+     * fits what remains and one that does not: the one that fits starts (here by backfill, as it ends before
+     * the waiting head's reservation), the other waits with its reason, and the head keeps its place.
+     */
+    @Test
+    void aStrictAllowanceStartsTheJobsWhoseLimitFitsAndHoldsTheRest() {
+        Budget strictHour = new Budget(null, null, null, 1.0, null, "none", null, true);
+        CoreDriver d = new CoreDriver(config(Map.of("other", new LabqConfig.Project(50),
+                "s", new LabqConfig.Project(10, 1.0, strictHour, null))), MACHINE, T0);
+        JobId first = d.submit(job("s", 1, 0).timeLimitSeconds(1200L).build());
+        assertEquals(List.of(first), d.decide());
+        d.advance(20 * MINUTE);
+        d.finish(first); // 1200 of 3600 CPU-seconds used
+        JobId running = d.submit(job("other", 3, 0).timeLimitSeconds(3600L).build());
+        assertEquals(List.of(running), d.decide());
+        JobId head = d.submit(job("other", 4, 0).build());
+        JobId tooLong = d.submit(job("s", 1, 0).timeLimitSeconds(3000L).build()); // 3000 > 2400 left
+        d.advance(MINUTE);
+        JobId fits = d.submit(job("s", 1, 0).timeLimitSeconds(600L).build());
+        d.advance(MINUTE);
+        assertEquals(List.of(fits), d.decide());
+        assertTrue(d.status(fits).decidedBy().backfilled());
+        assertEquals("Resources", d.reason(head));
+        assertTrue(d.reason(tooLong).startsWith("BudgetAllowance(project=s"), d.reason(tooLong));
+        d.finish(running);
+        d.finish(fits);
+        assertEquals(List.of(head), d.decide(), "the head first; the long job still does not fit the allowance");
+        assertTrue(d.reason(tooLong).startsWith("BudgetAllowance"), d.reason(tooLong));
+    }
 }

@@ -8,6 +8,7 @@ import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.Resources;
+import dev.labq.core.event.JournalEvent;
 import dev.labq.core.policy.PolicyContext;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.state.JobStatus;
@@ -35,25 +36,36 @@ class WholeQueueBackfillTest {
             new MachineInventory.GpuDevice(2, "a100", 81_920), new MachineInventory.GpuDevice(3, "a100", 81_920)));
     private static final Long[] LIMITS = {60L, 600L, 3600L, null};
 
-    private static LabqConfig config(String policy) {
+    private static LabqConfig config(String policy, Double maxAgeHours) {
         return new LabqConfig(new LabqConfig.Machine("8", "32G", List.of()),
                 Map.of("a", new LabqConfig.Project(10, 1.0, null, null), "b", new LabqConfig.Project(50, 2.0, null, null),
                         "c", new LabqConfig.Project(90, 1.0, null, null)),
                 new LabqConfig.Settings(null, null, "a", null, "easy", policy),
-                new PrioritySettings(null, null, null, null, 1, null, 0.0)); // deadlines afresh every second: keys always fresh
+                // deadlines afresh every second (decisions are a second or more apart): keys always fresh
+                new PrioritySettings(null, maxAgeHours, null, null, 1, null, 0.0));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"importance-deadline-age", "multifactor"})
     void startsWhatASortAndAScanOfTheWholeQueueStarts(String policy) {
         for (long seed = 1; seed <= 4; seed++) {
-            compareOn(policy, seed);
+            compareOn(config(policy, null), seed, false);
         }
     }
 
-    private static void compareOn(String policy, long seed) {
+    /**
+     * Ages reach their cap within the run (a job's key stops rising and it changes lanes) and project
+     * importances change under it, sometimes the highest (every job re-keyed), sometimes another (that project's).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {5, 6, 7})
+    void staysTheSameAsAgesReachTheirCapAndImportancesChange(long seed) {
+        compareOn(config("multifactor", 0.5), seed, true);
+    }
+
+    private static void compareOn(LabqConfig config, long seed, boolean changeImportances) {
         SplittableRandom random = new SplittableRandom(seed);
-        CoreDriver d = new CoreDriver(config(policy), MACHINE, T0);
+        CoreDriver d = new CoreDriver(config, MACHINE, T0);
         List<JobId> running = new ArrayList<>();
         int started = 0;
         for (int step = 0; step < 400; step++) {
@@ -62,6 +74,10 @@ class WholeQueueBackfillTest {
             }
             if (!running.isEmpty() && random.nextInt(3) > 0) {
                 d.finish(running.remove(random.nextInt(running.size())));
+            }
+            if (changeImportances && random.nextInt(10) == 0) {
+                String project = List.of("a", "b", "c").get(random.nextInt(3));
+                d.apply(new JournalEvent.ProjectSet(project, null, 1 + random.nextInt(120), null));
             }
             d.advance(1000 + random.nextInt(60_000));
             List<JobId> expected = textbookEasy(d);
