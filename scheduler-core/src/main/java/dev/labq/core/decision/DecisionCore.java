@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -244,7 +245,7 @@ public final class DecisionCore {
         blockedHead = null;
         decision++;
         while (true) {
-            ReadyIndex.Entry head = ready.first(group -> admitted(group, ANY_LIMIT, nowMillis, null));
+            ReadyIndex.Entry head = ready.first((group, toBeat) -> admitted(group, ANY_LIMIT, nowMillis, null));
             if (head == null) {
                 break;
             }
@@ -363,24 +364,32 @@ public final class DecisionCore {
         long maxLimitBeforeHead = reservation.startMillis() == Long.MAX_VALUE ? ReadyIndex.NO_LIMIT - 1
                 : Math.max(-1, (reservation.startMillis() - nowMillis) / 1000);
         ReadyIndex.Shape headShape = head.group.of;
-        List<ReadyIndex.Shape> bounded = new ArrayList<>();
         while (true) {
-            // Shapes that fit beside the head first: their candidates are group heads, cheap to get, and the
-            // best of them bounds the searches by time limit in the others.
-            ReadyIndex.Entry best = null;
-            bounded.clear();
+            // Which shapes fit now, and beside the head; how many groups could hold a candidate.
+            int candidateGroups = 0;
             for (ReadyIndex.Shape shape : ready.shapes()) {
-                if (shape == headShape || !freeNow.fits(shape.resources)) {
-                    continue;
-                }
-                if (!leftBesideHead.fits(shape.resources)) {
-                    bounded.add(shape);
-                    continue;
-                }
-                best = bestOf(shape, ANY_LIMIT, nowMillis, best);
+                shape.fitsNow = shape != headShape && freeNow.fits(shape.resources);
+                shape.fitsBesideHead = shape.fitsNow && leftBesideHead.fits(shape.resources);
+                candidateGroups += shape.fitsNow ? shape.groups.size() : 0;
             }
-            for (ReadyIndex.Shape shape : bounded) {
-                best = bestOf(shape, maxLimitBeforeHead, nowMillis, best);
+            if (candidateGroups == 0) {
+                return;
+            }
+            BiFunction<ReadyIndex.Group, ReadyIndex.Entry, ReadyIndex.Entry> candidate = (group, toBeat) ->
+                    !group.of.fitsNow || group.refusedAt == decision ? null
+                            : admitted(group, group.of.fitsBesideHead ? ANY_LIMIT : maxLimitBeforeHead, nowMillis, toBeat);
+            ReadyIndex.Entry best;
+            if (candidateGroups <= fewGroups) {
+                // Few groups fit: look at each of them.
+                best = null;
+                for (ReadyIndex.Shape shape : ready.shapes()) {
+                    if (shape.fitsNow) {
+                        best = bestOf(shape, candidate, best);
+                    }
+                }
+            } else {
+                // Many fit: walk each lane's groups best first, so a good candidate comes early and ends the walks.
+                best = ready.first(candidate);
             }
             if (best == null) {
                 return;
@@ -401,15 +410,26 @@ public final class DecisionCore {
         }
     }
 
-    /** The better of {@code best} and the best admitted job of {@code shape}'s groups with a limit of at most {@code maxLimit}. */
-    private ReadyIndex.Entry bestOf(ReadyIndex.Shape shape, long maxLimit, long nowMillis, ReadyIndex.Entry best) {
+    /** Above this many groups in the shapes that fit, backfill walks the lanes in order instead of every group. */
+    private static final int FEW_GROUPS = 48;
+    private int fewGroups = FEW_GROUPS;
+
+    /** For tests: backfill's threshold between its two searches (0: always walk the lanes). */
+    void backfillSearchThreshold(int groups) {
+        this.fewGroups = groups;
+    }
+
+    /** The better of {@code best} and the best candidate of {@code shape}'s groups. */
+    private static ReadyIndex.Entry bestOf(ReadyIndex.Shape shape,
+                                           BiFunction<ReadyIndex.Group, ReadyIndex.Entry, ReadyIndex.Entry> candidate,
+                                           ReadyIndex.Entry best) {
         for (ReadyIndex.Group group : shape.groups) {
-            if (group.refusedAt == decision || best != null && ReadyIndex.compare(group.best(), best) >= 0) {
+            if (best != null && ReadyIndex.compare(group.best(), best) >= 0) {
                 continue;
             }
-            ReadyIndex.Entry candidate = admitted(group, maxLimit, nowMillis, best);
-            if (candidate != null && (best == null || ReadyIndex.compare(candidate, best) < 0)) {
-                best = candidate;
+            ReadyIndex.Entry found = candidate.apply(group, best);
+            if (found != null && (best == null || ReadyIndex.compare(found, best) < 0)) {
+                best = found;
             }
         }
         return best;

@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -195,6 +196,9 @@ final class ReadyIndex {
     static final class Shape {
         final Resources resources;
         final List<Group> groups = new ArrayList<>();
+        /** Backfill's marks for its current pass. */
+        boolean fitsNow;
+        boolean fitsBesideHead;
 
         Shape(Resources resources) {
             this.resources = resources;
@@ -537,9 +541,10 @@ final class ReadyIndex {
 
     /**
      * The best job that {@code admitted} lets start: per lane, its groups best first, asking each group for its
-     * best admitted job ({@code null}: none), until a group's best cannot beat what was found.
+     * best admitted job that beats the best found so far ({@code null}: none; the best so far is passed, null at
+     * first), until a group's best cannot beat what was found.
      */
-    Entry first(Function<Group, Entry> admitted) {
+    Entry first(BiFunction<Group, Entry, Entry> admitted) {
         Entry best = null;
         for (Lane lane : lanes) {
             for (Group group : lane.groups) {
@@ -547,7 +552,7 @@ final class ReadyIndex {
                 if (best != null && compare(head, best) >= 0) {
                     break; // the lane's other groups are worse still
                 }
-                Entry candidate = admitted.apply(group);
+                Entry candidate = admitted.apply(group, best);
                 if (candidate == null) {
                     continue;
                 }
@@ -564,7 +569,7 @@ final class ReadyIndex {
 
     /** The job that runs next when every job is admitted, or {@code null} when none is ready. */
     Entry first() {
-        return first(Group::best);
+        return first((group, toBeat) -> group.best());
     }
 
     /** Every job, first to last: a merge of the groups (O(n log groups)). Do not change the index meanwhile. */

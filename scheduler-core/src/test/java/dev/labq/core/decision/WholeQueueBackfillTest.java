@@ -49,7 +49,16 @@ class WholeQueueBackfillTest {
     @ValueSource(strings = {"importance-deadline-age", "multifactor"})
     void startsWhatASortAndAScanOfTheWholeQueueStarts(String policy) {
         for (long seed = 1; seed <= 4; seed++) {
-            compareOn(config(policy, null), seed, false);
+            compareOn(config(policy, null), seed, false, -1);
+        }
+    }
+
+    /** Backfill's other search, the walk of the lanes in order (used when many groups fit), starts the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {"importance-deadline-age", "multifactor"})
+    void theLaneWalkStartsWhatTheGroupScanStarts(String policy) {
+        for (long seed = 11; seed <= 13; seed++) {
+            compareOn(config(policy, null), seed, true, 0);
         }
     }
 
@@ -60,12 +69,16 @@ class WholeQueueBackfillTest {
     @ParameterizedTest
     @ValueSource(longs = {5, 6, 7})
     void staysTheSameAsAgesReachTheirCapAndImportancesChange(long seed) {
-        compareOn(config("multifactor", 0.5), seed, true);
+        compareOn(config("multifactor", 0.5), seed, true, -1);
     }
 
-    private static void compareOn(LabqConfig config, long seed, boolean changeImportances) {
+    /** {@code searchThreshold}: backfill's switch between its searches, -1 for its default. */
+    private static void compareOn(LabqConfig config, long seed, boolean changeImportances, int searchThreshold) {
         SplittableRandom random = new SplittableRandom(seed);
         CoreDriver d = new CoreDriver(config, MACHINE, T0);
+        if (searchThreshold >= 0) {
+            d.core().backfillSearchThreshold(searchThreshold);
+        }
         List<JobId> running = new ArrayList<>();
         int started = 0;
         for (int step = 0; step < 400; step++) {

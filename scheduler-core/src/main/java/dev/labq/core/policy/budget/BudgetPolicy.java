@@ -35,12 +35,11 @@ public final class BudgetPolicy {
         if (project == null) {
             return null;
         }
-        String why = check(project.budget(), "project=" + spec.project(), spec, ledger, spec.project(), null, nowMillis);
+        String why = check(project.budget(), spec, ledger, spec.project(), null, nowMillis);
         if (why != null) {
             return why;
         }
-        return check(project.user(spec.user()).budget(), "user=" + spec.user() + "@" + spec.project(), spec, ledger,
-                spec.project(), spec.user(), nowMillis);
+        return check(project.user(spec.user()).budget(), spec, ledger, spec.project(), spec.user(), nowMillis);
     }
 
     /** Whether the project or the user within it has a budget at all: if not, {@link #admit} admits every job. */
@@ -62,7 +61,12 @@ public final class BudgetPolicy {
         return budget != null && budget.strict() && budget.hasAllowance();
     }
 
-    private static String check(Budget budget, String who, JobSpec spec, UsageLedger ledger, String project, String user,
+    /** The account as reasons name it: {@code project=P} or {@code user=U@P}; built only for a reason given. */
+    private static String who(String project, String user) {
+        return user == null ? "project=" + project : "user=" + user + "@" + project;
+    }
+
+    private static String check(Budget budget, JobSpec spec, UsageLedger ledger, String project, String user,
                                 long nowMillis) {
         if (budget == null) {
             return null;
@@ -70,13 +74,13 @@ public final class BudgetPolicy {
         Resources r = spec.resources();
         UsageLedger.Held held = ledger.held(project, user);
         if (budget.maxCpus() != null && held.cpus() + r.cpus() > budget.maxCpus()) {
-            return "BudgetCap(" + who + ", cpus)";
+            return "BudgetCap(" + who(project, user) + ", cpus)";
         }
         if (budget.maxMemoryMb() != null && held.memoryMb() + r.memoryMb() > budget.maxMemoryMb()) {
-            return "BudgetCap(" + who + ", memory)";
+            return "BudgetCap(" + who(project, user) + ", memory)";
         }
         if (budget.maxGpus() != null && r.gpus() > 0 && held.gpus() + r.gpus() > budget.maxGpus()) {
-            return "BudgetCap(" + who + ", gpus)";
+            return "BudgetCap(" + who(project, user) + ", gpus)";
         }
         if (!budget.hasAllowance()) {
             return null;
@@ -84,11 +88,11 @@ public final class BudgetPolicy {
         UsageLedger.PeriodUsage used = ledger.periodUsage(project, user, nowMillis);
         if (budget.cpuHours() != null && !fits(budget.cpuHours(), used.cpuSeconds(), used.reservedCpuSeconds(),
                 r.cpus(), spec.timeLimitSeconds(), budget.strict())) {
-            return "BudgetAllowance(" + who + ", cpuHours)";
+            return "BudgetAllowance(" + who(project, user) + ", cpuHours)";
         }
         if (budget.gpuHours() != null && r.gpus() > 0 && !fits(budget.gpuHours(), used.gpuSeconds(),
                 used.reservedGpuSeconds(), r.gpus(), spec.timeLimitSeconds(), budget.strict())) {
-            return "BudgetAllowance(" + who + ", gpuHours)";
+            return "BudgetAllowance(" + who(project, user) + ", gpuHours)";
         }
         return null;
     }

@@ -42,6 +42,8 @@ public final class UsageLedger {
     private final double halfLifeSeconds;
     private final PrioritySettings.Billing billing;
     private final Map<String, Account> accounts = new TreeMap<>();
+    /** The same accounts by (project, user): the decision reads them for every account at every decision. */
+    private final Map<AccountName, Account> byName = new HashMap<>();
     private final Map<Long, Run> running = new HashMap<>();
     private final Map<String, Account> changed = new LinkedHashMap<>();
     private long version;
@@ -84,7 +86,9 @@ public final class UsageLedger {
 
     /** Puts an account back as loaded from the usage view. */
     public void restore(AccountUsage usage) {
-        accounts.put(usage.key(), new Account(usage));
+        Account restored = new Account(usage);
+        accounts.put(usage.key(), restored);
+        byName.put(new AccountName(usage.project(), usage.user()), restored);
     }
 
     /** Puts a running job back as loaded from the jobs view (what it holds is not stored, it is derived). */
@@ -262,7 +266,19 @@ public final class UsageLedger {
     }
 
     private Account account(String key, String project, String user) {
-        return accounts.computeIfAbsent(key, k -> new Account(AccountUsage.empty(project, user)));
+        return accounts.computeIfAbsent(key, k -> {
+            Account created = new Account(AccountUsage.empty(project, user));
+            byName.put(new AccountName(project, user), created);
+            return created;
+        });
+    }
+
+    private record AccountName(String project, String user) {
+    }
+
+    /** A project's account ({@code user} null) or a user's, or null: without building its key. */
+    private Account find(String project, String user) {
+        return byName.get(new AccountName(project, user));
     }
 
     private List<Account> both(String project, String user) {
@@ -283,7 +299,7 @@ public final class UsageLedger {
 
     /** Decayed usage (billing units) of a project ({@code user} null) or a user within it, as of {@code now}. */
     public double decayedUsage(String project, String user, long nowMillis) {
-        Account account = accounts.get(user == null ? projectKey(project) : userKey(project, user));
+        Account account = find(project, user);
         if (account == null) {
             return 0;
         }
@@ -296,7 +312,7 @@ public final class UsageLedger {
 
     /** What a project ({@code user} null) or user holds now through its running jobs. */
     public Held held(String project, String user) {
-        Account account = accounts.get(user == null ? projectKey(project) : userKey(project, user));
+        Account account = find(project, user);
         return account == null ? Held.NONE : new Held(account.heldCpus, account.heldMemoryMb, account.heldGpus);
     }
 
@@ -313,7 +329,7 @@ public final class UsageLedger {
         BudgetPeriod period = periodOf(project, user);
         long start = period.startOf(nowMillis);
         long end = period.endOf(start);
-        Account account = accounts.get(user == null ? projectKey(project) : userKey(project, user));
+        Account account = find(project, user);
         if (account == null) {
             return new PeriodUsage(start, end, 0, 0, 0, 0);
         }
@@ -349,13 +365,13 @@ public final class UsageLedger {
 
     /** The importance an administrator set for a project with {@code labq project set}, or null. */
     public Integer importanceOverride(String project) {
-        Account account = accounts.get(projectKey(project));
+        Account account = find(project, null);
         return account == null ? null : account.stored.importance();
     }
 
     /** The share set for a project ({@code user} null) or user with {@code labq project set}, or null. */
     public Double shareOverride(String project, String user) {
-        Account account = accounts.get(user == null ? projectKey(project) : userKey(project, user));
+        Account account = find(project, user);
         return account == null ? null : account.stored.share();
     }
 
