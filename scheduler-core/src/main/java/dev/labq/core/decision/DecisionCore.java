@@ -62,6 +62,16 @@ import java.util.function.Predicate;
  * <p>Not thread-safe: one thread owns it.
  */
 public final class DecisionCore {
+    /** For {@link #admitted}: any time limit, or none. */
+    private static final long ANY_LIMIT = ReadyIndex.NO_LIMIT;
+    /** An account's budgets, as {@link ReadyIndex.Account#budgetKind} remembers them (the configuration is fixed). */
+    private static final int NO_BUDGET = 1;
+    private static final int GROUP_BUDGET = 2;
+    private static final int STRICT_BUDGET = 3;
+
+    /** Above this many groups in the shapes that fit, backfill walks the lanes in order instead of every group. */
+    private static final int FEW_GROUPS = 48;
+
     private final JobTable table;
     private final UsageLedger ledger;
     private final Placement pool;
@@ -80,6 +90,7 @@ public final class DecisionCore {
     private JobId blockedHead;
     /** Counts decisions: the marks a decision leaves on the ready index's groups are of its number. */
     private long decision;
+    private int fewGroups = FEW_GROUPS;
     private long rekeyed;
     /** Projects whose importance changed since the last decision (the highest did not): their jobs are re-keyed. */
     private final Set<String> importanceChanged = new HashSet<>();
@@ -262,13 +273,6 @@ public final class DecisionCore {
         return decisions;
     }
 
-    /** For {@link #admitted}: any time limit, or none. */
-    private static final long ANY_LIMIT = ReadyIndex.NO_LIMIT;
-    /** An account's budgets, as {@link ReadyIndex.Account#budgetKind} remembers them (the configuration is fixed). */
-    private static final int NO_BUDGET = 1;
-    private static final int GROUP_BUDGET = 2;
-    private static final int STRICT_BUDGET = 3;
-
     private int budgetKind(ReadyIndex.Account account) {
         if (account.budgetKind == 0) {
             account.budgetKind = !budgets.hasBudget(account.project, account.user) ? NO_BUDGET
@@ -409,10 +413,6 @@ public final class DecisionCore {
             dispatch(best, allocation, nowMillis, true, decisions);
         }
     }
-
-    /** Above this many groups in the shapes that fit, backfill walks the lanes in order instead of every group. */
-    private static final int FEW_GROUPS = 48;
-    private int fewGroups = FEW_GROUPS;
 
     /** For tests: backfill's threshold between its two searches (0: always walk the lanes). */
     void backfillSearchThreshold(int groups) {
