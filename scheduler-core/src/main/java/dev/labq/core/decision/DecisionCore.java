@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -69,9 +68,6 @@ public final class DecisionCore {
     private static final int GROUP_BUDGET = 2;
     private static final int STRICT_BUDGET = 3;
 
-    /** Above this many groups in the shapes that fit, backfill walks the lanes in order instead of every group. */
-    private static final int FEW_GROUPS = 48;
-
     private final JobTable table;
     private final UsageLedger ledger;
     private final Placement pool;
@@ -90,7 +86,6 @@ public final class DecisionCore {
     private JobId blockedHead;
     /** Counts decisions: the marks a decision leaves on the ready index's groups are of its number. */
     private long decision;
-    private int fewGroups = FEW_GROUPS;
     private long rekeyed;
     /** Projects whose importance changed since the last decision (the highest did not): their jobs are re-keyed. */
     private final Set<String> importanceChanged = new HashSet<>();
@@ -256,7 +251,7 @@ public final class DecisionCore {
         blockedHead = null;
         decision++;
         while (true) {
-            ReadyIndex.Entry head = ready.first((group, toBeat) -> admitted(group, ANY_LIMIT, nowMillis, null));
+            ReadyIndex.Entry head = ready.first(group -> admitted(group, ANY_LIMIT, nowMillis, null));
             if (head == null) {
                 break;
             }
@@ -368,32 +363,26 @@ public final class DecisionCore {
         long maxLimitBeforeHead = reservation.startMillis() == Long.MAX_VALUE ? ReadyIndex.NO_LIMIT - 1
                 : Math.max(-1, (reservation.startMillis() - nowMillis) / 1000);
         ReadyIndex.Shape headShape = head.group.of;
+        List<ReadyIndex.Shape> bounded = new ArrayList<>();
         while (true) {
-            // Which shapes fit now, and beside the head; how many groups could hold a candidate.
-            int candidateGroups = 0;
+            // Shapes that fit beside the head first: their candidates are group heads, cheap to get, and the
+            // best of them bounds the searches by time limit in the others. (Walking each lane's groups best
+            // first instead, stopping at the first that cannot win, measured slower: p50 0.22 against 0.15 ms
+            // at 100,000 pending.)
+            ReadyIndex.Entry best = null;
+            bounded.clear();
             for (ReadyIndex.Shape shape : ready.shapes()) {
-                shape.fitsNow = shape != headShape && freeNow.fits(shape.resources);
-                shape.fitsBesideHead = shape.fitsNow && leftBesideHead.fits(shape.resources);
-                candidateGroups += shape.fitsNow ? shape.groups.size() : 0;
-            }
-            if (candidateGroups == 0) {
-                return;
-            }
-            BiFunction<ReadyIndex.Group, ReadyIndex.Entry, ReadyIndex.Entry> candidate = (group, toBeat) ->
-                    !group.of.fitsNow || group.refusedAt == decision ? null
-                            : admitted(group, group.of.fitsBesideHead ? ANY_LIMIT : maxLimitBeforeHead, nowMillis, toBeat);
-            ReadyIndex.Entry best;
-            if (candidateGroups <= fewGroups) {
-                // Few groups fit: look at each of them.
-                best = null;
-                for (ReadyIndex.Shape shape : ready.shapes()) {
-                    if (shape.fitsNow) {
-                        best = bestOf(shape, candidate, best);
-                    }
+                if (shape == headShape || !freeNow.fits(shape.resources)) {
+                    continue;
                 }
-            } else {
-                // Many fit: walk each lane's groups best first, so a good candidate comes early and ends the walks.
-                best = ready.first(candidate);
+                if (!leftBesideHead.fits(shape.resources)) {
+                    bounded.add(shape);
+                    continue;
+                }
+                best = bestOf(shape, ANY_LIMIT, nowMillis, best);
+            }
+            for (ReadyIndex.Shape shape : bounded) {
+                best = bestOf(shape, maxLimitBeforeHead, nowMillis, best);
             }
             if (best == null) {
                 return;
@@ -414,22 +403,15 @@ public final class DecisionCore {
         }
     }
 
-    /** For tests: backfill's threshold between its two searches (0: always walk the lanes). */
-    void backfillSearchThreshold(int groups) {
-        this.fewGroups = groups;
-    }
-
-    /** The better of {@code best} and the best candidate of {@code shape}'s groups. */
-    private static ReadyIndex.Entry bestOf(ReadyIndex.Shape shape,
-                                           BiFunction<ReadyIndex.Group, ReadyIndex.Entry, ReadyIndex.Entry> candidate,
-                                           ReadyIndex.Entry best) {
+    /** The better of {@code best} and the best admitted job of {@code shape}'s groups with a limit of at most {@code maxLimit}. */
+    private ReadyIndex.Entry bestOf(ReadyIndex.Shape shape, long maxLimit, long nowMillis, ReadyIndex.Entry best) {
         for (ReadyIndex.Group group : shape.groups) {
-            if (best != null && ReadyIndex.compare(group.best(), best) >= 0) {
+            if (group.refusedAt == decision || best != null && ReadyIndex.compare(group.best(), best) >= 0) {
                 continue;
             }
-            ReadyIndex.Entry found = candidate.apply(group, best);
-            if (found != null && (best == null || ReadyIndex.compare(found, best) < 0)) {
-                best = found;
+            ReadyIndex.Entry candidate = admitted(group, maxLimit, nowMillis, best);
+            if (candidate != null && (best == null || ReadyIndex.compare(candidate, best) < 0)) {
+                best = candidate;
             }
         }
         return best;

@@ -17,7 +17,6 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -196,9 +195,6 @@ final class ReadyIndex {
     static final class Shape {
         final Resources resources;
         final List<Group> groups = new ArrayList<>();
-        /** Backfill's marks for its current pass. */
-        boolean fitsNow;
-        boolean fitsBesideHead;
 
         Shape(Resources resources) {
             this.resources = resources;
@@ -541,10 +537,9 @@ final class ReadyIndex {
 
     /**
      * The best job that {@code admitted} lets start: per lane, its groups best first, asking each group for its
-     * best admitted job that beats the best found so far ({@code null}: none; the best so far is passed, null at
-     * first), until a group's best cannot beat what was found.
+     * best admitted job ({@code null}: none), until a group's best cannot beat what was found.
      */
-    Entry first(BiFunction<Group, Entry, Entry> admitted) {
+    Entry first(Function<Group, Entry> admitted) {
         Entry best = null;
         for (Lane lane : lanes) {
             for (Group group : lane.groups) {
@@ -552,7 +547,7 @@ final class ReadyIndex {
                 if (best != null && compare(head, best) >= 0) {
                     break; // the lane's other groups are worse still
                 }
-                Entry candidate = admitted.apply(group, best);
+                Entry candidate = admitted.apply(group);
                 if (candidate == null) {
                     continue;
                 }
@@ -569,7 +564,7 @@ final class ReadyIndex {
 
     /** The job that runs next when every job is admitted, or {@code null} when none is ready. */
     Entry first() {
-        return first((group, toBeat) -> group.best());
+        return first(Group::best);
     }
 
     /** Every job, first to last: a merge of the groups (O(n log groups)). Do not change the index meanwhile. */

@@ -49,18 +49,10 @@ class WholeQueueBackfillTest {
     @ValueSource(strings = {"importance-deadline-age", "multifactor"})
     void startsWhatASortAndAScanOfTheWholeQueueStarts(String policy) {
         for (long seed = 1; seed <= 4; seed++) {
-            compareOn(config(policy, null), seed, false, -1);
+            compareOn(config(policy, null), seed, false);
         }
     }
 
-    /** Backfill's other search, the walk of the lanes in order (used when many groups fit), starts the same. */
-    @ParameterizedTest
-    @ValueSource(strings = {"importance-deadline-age", "multifactor"})
-    void theLaneWalkStartsWhatTheGroupScanStarts(String policy) {
-        for (long seed = 11; seed <= 13; seed++) {
-            compareOn(config(policy, null), seed, true, 0);
-        }
-    }
 
     /**
      * Ages reach their cap within the run (a job's key stops rising and it changes lanes) and project
@@ -69,16 +61,12 @@ class WholeQueueBackfillTest {
     @ParameterizedTest
     @ValueSource(longs = {5, 6, 7})
     void staysTheSameAsAgesReachTheirCapAndImportancesChange(long seed) {
-        compareOn(config("multifactor", 0.5), seed, true, -1);
+        compareOn(config("multifactor", 0.5), seed, true);
     }
 
-    /** {@code searchThreshold}: backfill's switch between its searches, -1 for its default. */
-    private static void compareOn(LabqConfig config, long seed, boolean changeImportances, int searchThreshold) {
+    private static void compareOn(LabqConfig config, long seed, boolean changeImportances) {
         SplittableRandom random = new SplittableRandom(seed);
         CoreDriver d = new CoreDriver(config, MACHINE, T0);
-        if (searchThreshold >= 0) {
-            d.core().backfillSearchThreshold(searchThreshold);
-        }
         List<JobId> running = new ArrayList<>();
         int started = 0;
         for (int step = 0; step < 400; step++) {
