@@ -25,7 +25,8 @@ public final class LabqCommand implements Runnable {
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, SubmitCommand.class,
             StatCommand.class, DelCommand.class, HoldCommand.class, ReleaseCommand.class, AlterCommand.class,
-            ExplainCommand.class, PrioCommand.class, SharesCommand.class, ProjectCommand.class, TailCommand.class,
+            ExplainCommand.class, PrioCommand.class, SharesCommand.class, ProjectCommand.class, PipelineCommand.class,
+            TailCommand.class,
             ReplayCommand.class, DemoCommand.class);
 
     public static void main(String[] args) {
