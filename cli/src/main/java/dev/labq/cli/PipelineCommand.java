@@ -1,14 +1,24 @@
 package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.labq.core.client.LabqClient;
+import dev.labq.core.client.PipelineSubmission;
+import dev.labq.core.domain.IllegalJobStateChangeException;
 import dev.labq.core.domain.InvalidInputException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.PipelineTask;
+import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.pipeline.LandseerConfig;
 import dev.labq.core.pipeline.LandseerScheduler;
 import dev.labq.core.pipeline.PipelineFile;
+import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
+import dev.labq.core.pipeline.PipelineProgress;
 import dev.labq.core.pipeline.PlannedTask;
 import dev.labq.core.pipeline.PriorResults;
+import dev.labq.core.pipeline.Progress;
 import dev.labq.core.pipeline.TaskStatus;
+import dev.labq.core.state.JobStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,29 +38,20 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** Pipelines as DAGs of deduplicated tasks, from labq's pipeline files or Landseer's configurations. */
-@Command(name = "pipeline", description = "Plan pipelines: workflows of tasks, identical tasks run once.",
-        subcommands = PipelineCommand.Plan.class)
+@Command(name = "pipeline", description = "Pipelines: workflows of tasks as DAGs, identical tasks run once.",
+        subcommands = {PipelineCommand.Plan.class, PipelineCommand.Submit.class, PipelineCommand.Stat.class,
+                PipelineCommand.Show.class, PipelineCommand.Cancel.class})
 final class PipelineCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: plan");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: plan, submit, stat, show, cancel");
     }
 
-    /**
-     * Validates a pipeline and prints its plan without submitting anything: the unique tasks with their keys,
-     * dependencies and Landseer counters, and the order Landseer's policy starts them in.
-     */
-    @Command(name = "plan", description = {
-            "Validate a pipeline file (or with --landseer a Landseer configuration) and print its plan: every",
-            "unique task with its dependencies, dependency level, usage counter and Landseer priority, the",
-            "workflows, and how many task uses deduplication saves. Nothing is submitted."})
-    static final class Plan implements Callable<Integer> {
-        @Mixin
-        CommonOptions common;
-
+    /** Where a pipeline comes from: a pipeline file, or a Landseer configuration with its runner. */
+    static final class Source {
         @Parameters(index = "0", paramLabel = "FILE", description = "a pipeline file (YAML or JSON), or a Landseer config")
         Path file;
 
@@ -68,16 +69,13 @@ final class PipelineCommand implements Runnable {
         @Option(names = {"-A", "--project"}, paramLabel = "PROJECT", description = "with --landseer: the project (default: default)")
         String project;
 
-        @Option(names = "--json", description = "print the plan as one JSON object")
-        boolean json;
-
-        @Override
-        public Integer call() throws IOException {
+        /** Reads and plans the pipeline; refuses, naming the place, what is not a valid one. */
+        PipelinePlan plan(Invocation invocation) {
             if (!landseer && (runner != null || name != null || project != null)) {
                 throw new InvalidInputException("--runner/--name/--project", "given",
                         "these apply to --landseer only; a pipeline file names its own project");
             }
-            Path path = common.invocation().resolve(file);
+            Path path = invocation.resolve(file);
             String text;
             try {
                 text = Files.readString(path, StandardCharsets.UTF_8);
@@ -85,10 +83,34 @@ final class PipelineCommand implements Runnable {
                 throw new InvalidInputException("FILE", path, "cannot read it (" + e.getMessage() + "); give a readable file");
             }
             String source = path.getFileName().toString();
-            PipelinePlan plan = landseer
-                    ? LandseerConfig.parse(text, source).plan(name != null ? name : baseName(source),
+            return landseer
+                    ? LandseerConfig.parse(text, source).plan(name != null ? name : Plan.baseName(source),
                             project != null ? project : "default", runner != null ? runner : LandseerConfig.DEFAULT_RUNNER)
                     : PipelineFile.plan(text, source, PriorResults.none());
+        }
+    }
+
+    /**
+     * Validates a pipeline and prints its plan without submitting anything: the unique tasks with their keys,
+     * dependencies and Landseer counters, and the order Landseer's policy starts them in.
+     */
+    @Command(name = "plan", description = {
+            "Validate a pipeline file (or with --landseer a Landseer configuration) and print its plan: every",
+            "unique task with its dependencies, dependency level, usage counter and Landseer priority, the",
+            "workflows, and how many task uses deduplication saves. Nothing is submitted."})
+    static final class Plan implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        Source source;
+
+        @Option(names = "--json", description = "print the plan as one JSON object")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            PipelinePlan plan = source.plan(common.invocation());
             PrintStream out = common.invocation().out();
             if (json) {
                 ObjectNode node = PolicyOutput.JSON.valueToTree(plan);
@@ -102,7 +124,7 @@ final class PipelineCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        private static String baseName(String fileName) {
+        static String baseName(String fileName) {
             int dot = fileName.lastIndexOf('.');
             return dot > 0 ? fileName.substring(0, dot) : fileName;
         }
@@ -137,6 +159,182 @@ final class PipelineCommand implements Runnable {
             }
             out.println("Landseer order (the ready task of lowest dependency level x 1000 - usage counter first, one at"
                     + " a time): " + landseerOrder(plan).stream().map(PlannedTask::id).collect(Collectors.joining(" ")));
+        }
+    }
+
+    /** Submits a pipeline: all of its tasks as jobs in one journal entry, or nothing. */
+    @Command(name = "submit", description = {
+            "Submit a pipeline (or with --landseer a Landseer configuration): every unique task becomes a job,",
+            "after the jobs of the tasks it depends on, all in one journal entry; a refused pipeline writes",
+            "nothing. Prints the pipeline's id (its first job's id) and its jobs."})
+    static final class Submit implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        Source source;
+
+        @Option(names = "--json", description = "print {pipeline, name, jobs: {task id: job id}} as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            PipelinePlan plan = source.plan(common.invocation());
+            JobId first = PipelineSubmission.submit(common.home(), plan, common.invocation().user());
+            PrintStream out = common.invocation().out();
+            if (json) {
+                ObjectNode node = PolicyOutput.JSON.createObjectNode();
+                node.put("pipeline", first.value());
+                node.put("name", plan.name());
+                ObjectNode jobs = node.putObject("jobs");
+                for (PlannedTask task : plan.tasks()) {
+                    jobs.put(task.id(), first.value() + task.index());
+                }
+                out.println(PolicyOutput.JSON.writeValueAsString(node));
+            } else {
+                out.printf(Locale.ROOT, "pipeline %d (%s): %d jobs, %d to %d%n", first.value(), plan.name(), plan.tasks().size(),
+                        first.value(), first.value() + plan.tasks().size() - 1);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The jobs of pipeline {@code id}, read from the home; unknown ids are refused. */
+    private static List<JobStatus> jobsOf(CommonOptions common, JobId id) {
+        List<JobStatus> jobs;
+        try (LabqClient client = common.client()) {
+            jobs = PipelineJobs.jobsOf(id.value(), client.stat(List.of()));
+        }
+        if (jobs.isEmpty()) {
+            throw new UnknownJobException("pipeline", id);
+        }
+        return jobs;
+    }
+
+    /** Progress of a pipeline, in all, per stage and per workflow, like Landseer's {@code get_progress()}. */
+    @Command(name = "stat", description = "Show a pipeline's progress: total, pending, running, completed and failed,"
+            + " in all, per stage and per workflow.")
+    static final class Stat implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "ID", converter = JobIdsParameter.class, description = "pipeline id")
+        JobId id;
+
+        @Option(names = "--json", description = "print {total, byStage, byWorkflow} as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            List<JobStatus> jobs = jobsOf(common, id);
+            PipelineProgress progress = PipelineJobs.progress(jobs);
+            PrintStream out = common.invocation().out();
+            if (json) {
+                ObjectNode node = PolicyOutput.JSON.valueToTree(progress);
+                node.put("pipeline", id.value());
+                node.put("name", jobs.get(0).spec().pipeline().pipeline());
+                out.println(PolicyOutput.JSON.writeValueAsString(node));
+                return ExitCodes.OK;
+            }
+            out.printf(Locale.ROOT, "pipeline %d (%s)%n", id.value(), jobs.get(0).spec().pipeline().pipeline());
+            out.printf(Locale.ROOT, "%-10s %-24s %6s %8s %8s %10s %7s%n", "", "", "TOTAL", "PENDING", "RUNNING", "COMPLETED", "FAILED");
+            row(out, "all", "", progress.total());
+            progress.byStage().forEach((name, p) -> row(out, "stage", name, p));
+            progress.byWorkflow().forEach((name, p) -> row(out, "workflow", name, p));
+            return ExitCodes.OK;
+        }
+
+        private static void row(PrintStream out, String kind, String name, Progress p) {
+            out.printf(Locale.ROOT, "%-10s %-24s %6d %8d %8d %10d %7d%n", kind, name, p.total(), p.pending(), p.running(),
+                    p.completed(), p.failed());
+        }
+    }
+
+    /** Every task of a pipeline with its job: what {@code pipeline show ID --json} prints. */
+    @Command(name = "show", description = "Show every task of a pipeline with its job id, taskKey, dependency level,"
+            + " usage counter, Landseer priority, state and workflows.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "ID", converter = JobIdsParameter.class, description = "pipeline id")
+        JobId id;
+
+        @Option(names = "--json", description = "print {pipeline, name, tasks: [...]} as JSON")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            List<JobStatus> jobs = jobsOf(common, id);
+            PrintStream out = common.invocation().out();
+            ObjectNode node = PolicyOutput.JSON.createObjectNode();
+            node.put("pipeline", id.value());
+            node.put("name", jobs.get(0).spec().pipeline().pipeline());
+            var tasks = node.putArray("tasks");
+            for (JobStatus job : jobs) {
+                PipelineTask t = job.spec().pipeline();
+                ObjectNode task = tasks.addObject();
+                task.put("task", t.task());
+                task.put("job", job.id().value());
+                task.put("name", job.spec().name());
+                task.put("taskKey", t.taskKey());
+                if (t.stage() != null) {
+                    task.put("stage", t.stage());
+                }
+                task.put("dependencyLevel", t.dependencyLevel());
+                task.put("usageCounter", t.usageCounter());
+                task.put("priority", t.dependencyLevel() * 1000 - t.usageCounter());
+                task.put("state", job.state().name());
+                task.set("after", PolicyOutput.JSON.valueToTree(job.spec().afterOk().stream().map(JobId::value).toList()));
+                task.set("workflows", PolicyOutput.JSON.valueToTree(t.workflows()));
+            }
+            if (json) {
+                out.println(PolicyOutput.JSON.writeValueAsString(node));
+                return ExitCodes.OK;
+            }
+            out.printf(Locale.ROOT, "pipeline %d (%s)%n", id.value(), node.get("name").asText());
+            out.printf(Locale.ROOT, "%-9s %7s %-28s %-10s %5s %7s %8s  %s%n", "TASK", "JOB", "NAME", "STATE", "LEVEL", "COUNTER",
+                    "PRIORITY", "WORKFLOWS");
+            for (var task : tasks) {
+                out.printf(Locale.ROOT, "%-9s %7d %-28s %-10s %5d %7d %8d  %s%n", task.get("task").asText(), task.get("job").asLong(),
+                        task.get("name").asText(), task.get("state").asText(), task.get("dependencyLevel").asInt(),
+                        task.get("usageCounter").asInt(), task.get("priority").asInt(), String.join(",",
+                                PolicyOutput.JSON.convertValue(task.get("workflows"), String[].class)));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Cancels a pipeline's jobs that have not ended. */
+    @Command(name = "cancel", description = "Cancel every pending or running job of a pipeline.")
+    static final class Cancel implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "ID", converter = JobIdsParameter.class, description = "pipeline id")
+        JobId id;
+
+        @Override
+        public Integer call() {
+            int cancelled = 0;
+            List<JobStatus> jobs = jobsOf(common, id);
+            try (LabqClient client = common.client()) {
+                // Downstream first: cancelling a task ends its dependents too, and they come after it.
+                for (int i = jobs.size() - 1; i >= 0; i--) {
+                    JobStatus job = jobs.get(i);
+                    if (job.isTerminal()) {
+                        continue;
+                    }
+                    try {
+                        client.cancel(job.id());
+                        cancelled++;
+                    } catch (IllegalJobStateChangeException e) {
+                        // it ended meanwhile
+                    }
+                }
+            }
+            common.invocation().out().printf(Locale.ROOT, "pipeline %d: %d of %d jobs cancelled%n", id.value(), cancelled, jobs.size());
+            return ExitCodes.OK;
         }
     }
 }

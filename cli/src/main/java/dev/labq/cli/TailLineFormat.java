@@ -26,8 +26,11 @@ final class TailLineFormat {
     /** Wide enough for every type name the journal has now ({@code SchedulerStarted}). */
     private static final int TYPE_WIDTH = 16;
 
-    /** Fields whose values are long and rarely what someone scanning the journal looks for. */
-    private static final Set<String> LEFT_OUT = Set.of("env", "factors", "workdir");
+    /**
+     * Fields whose values are long and rarely what someone scanning the journal looks for; a pipeline's
+     * {@code tasks} (thousands of jobs) shows as their count.
+     */
+    private static final Set<String> LEFT_OUT = Set.of("env", "factors", "workdir", "tasks");
 
     /** Field names as a user types them to `labq submit`. */
     private static final Map<String, String> NAMES = Map.of(
@@ -58,6 +61,9 @@ final class TailLineFormat {
         JsonNode job = event.path("job");
         if (!job.isMissingNode() && !job.isNull()) {
             fields.add("job=" + job.asText());
+        }
+        if (event.path("tasks").isArray()) {
+            fields.add("tasks=" + event.path("tasks").size());
         }
         List<String> argv = new ArrayList<>();
         fields(event, fields, argv, true);

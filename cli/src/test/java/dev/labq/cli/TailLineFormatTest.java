@@ -25,6 +25,14 @@ class TailLineFormatTest {
     }
 
     @Test
+    void aPipelineShowsItsFirstJobAndHowManyTasks() throws IOException {
+        assertEquals("7  2026-12-03T18:00:00Z  PipelineSubmitted  job=40 tasks=2",
+                line("{'index':7,'type':'PipelineSubmitted','time':'2026-12-03T18:00:00Z','event':{'job':40,'tasks':["
+                        + "{'name':'a','argv':['true'],'project':'p','user':'u'},{'name':'b','argv':['true'],'project':'p',"
+                        + "'user':'u','afterOk':[40]}]}}"));
+    }
+
+    @Test
     void submissionShowsItsOptionsAndEndsWithTheCommandAsTyped() throws IOException {
         assertEquals("1  2026-12-03T18:00:00Z  Submitted         job=1 name=train project=research user=ana cpus=2 mem=512M gpus=1"
                         + " gpuType=a100 deadline=2030-01-01T00:00:00Z time=1:30:00 afterOk=[4,5] hold=true"

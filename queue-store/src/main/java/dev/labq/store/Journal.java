@@ -40,6 +40,12 @@ public interface Journal extends AutoCloseable {
      */
     Numbered appendNumbered(int type, int version, long timestampMillis, LongFunction<byte[]> payloadForNumber);
 
+    /**
+     * Takes the next {@code count} numbers as one block and appends the payload made for the first of them,
+     * all under the same lock as {@link #appendNumbered}: no other append gets a number inside the block.
+     */
+    Numbered appendNumberedBlock(int type, int version, long timestampMillis, int count, LongFunction<byte[]> payloadForFirst);
+
     /** Raises the sequence so that the next number is above {@code number}. */
     void sequenceAtLeast(long number);
 

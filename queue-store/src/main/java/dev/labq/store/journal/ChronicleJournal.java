@@ -77,6 +77,16 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public Numbered appendNumberedBlock(int type, int version, long timestampMillis, int count,
+                                        LongFunction<byte[]> payloadForFirst) {
+        writable();
+        return sequence.withNextBlock(count, first -> {
+            long index = append(type, version, timestampMillis, payloadForFirst.apply(first));
+            return new Numbered(first, index);
+        });
+    }
+
+    @Override
     public void sequenceAtLeast(long number) {
         writable();
         sequence.atLeast(number);

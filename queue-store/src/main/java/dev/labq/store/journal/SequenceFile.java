@@ -64,6 +64,23 @@ final class SequenceFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the next {@code count} numbers at once (a block: the first and the ones after it) and runs
+     * {@code action} with the first while still holding the lock.
+     */
+    synchronized <T> T withNextBlock(int count, LongFunction<T> action) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count=" + count + ": a block holds at least one number");
+        }
+        try (FileLock ignored = channel.lock()) {
+            long first = read() + 1;
+            write(first + count - 1);
+            return action.apply(first);
+        } catch (IOException e) {
+            throw new StoreException("sequence=" + path + " cannot be advanced (" + e.getMessage() + ")", e);
+        }
+    }
+
     synchronized void atLeast(long number) {
         try (FileLock ignored = channel.lock()) {
             if (read() < number) {

@@ -49,6 +49,25 @@ class NumberedAppendTest {
     }
 
     @Test
+    void aBlockTakesItsNumbersWholeAndTheNextNumberFollowsIt() {
+        try (Journal journal = open()) {
+            assertEquals(1, journal.appendNumbered(1, 1, 0L, StoreChild::payloadFor).number());
+            Journal.Numbered block = journal.appendNumberedBlock(12, 1, 70L, 5, StoreChild::payloadFor);
+            assertEquals(2, block.number(), "the block's first number");
+            assertEquals(7, journal.appendNumbered(1, 1, 0L, StoreChild::payloadFor).number(), "after 2..6");
+            List<JournalEntry> entries = readAll(journal);
+            assertEquals(3, entries.size(), "a block is one entry");
+            assertEquals(12, entries.get(1).type());
+            assertEquals(block.index(), entries.get(1).index());
+            assertThrows(IllegalArgumentException.class, () -> journal.appendNumberedBlock(1, 1, 0L, 0, StoreChild::payloadFor));
+            assertEquals(8, journal.appendNumbered(1, 1, 0L, StoreChild::payloadFor).number(), "a refused block takes nothing");
+        }
+        try (Journal readOnly = Journal.openReadOnly(home.resolve("journal"))) {
+            assertThrows(StoreException.class, () -> readOnly.appendNumberedBlock(1, 1, 0L, 2, StoreChild::payloadFor));
+        }
+    }
+
+    @Test
     void numbersContinueAfterReopen() {
         try (Journal journal = open()) {
             journal.appendNumbered(1, 1, 0L, StoreChild::payloadFor);

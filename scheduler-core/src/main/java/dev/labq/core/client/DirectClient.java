@@ -11,6 +11,7 @@ import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.AllowedTransitions;
 import dev.labq.core.domain.IllegalJobStateChangeException;
+import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -18,6 +19,9 @@ import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.pipeline.DedupScope;
+import dev.labq.core.pipeline.PipelineJobs;
+import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.state.Fold;
@@ -61,6 +65,30 @@ final class DirectClient implements LabqClient {
         Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
         JobSpec accepted = validator().accept(spec, exists, clock.millis());
         Journal.Numbered numbered = EventCodec.appendSubmission(writable(), clock.millis(), accepted);
+        return JobId.of(numbered.number());
+    }
+
+    /**
+     * Accepts a planned pipeline whole or not at all: every task's job is validated as a submission would be
+     * (project, resources against the machine, budgets), then all of them are appended as one entry under one
+     * block of job ids, each job after its dependencies' jobs. Returns the first job's id, the pipeline's id.
+     */
+    JobId submitPipeline(PipelinePlan plan, String user) {
+        if (plan.dedup() == DedupScope.PROJECT) {
+            throw new InvalidInputException("dedup", "project", "reuse across pipelines is not available to submit yet;"
+                    + " use dedup: pipeline (identical tasks within this pipeline run once)");
+        }
+        long now = clock.millis();
+        List<JobSpec> accepted = new ArrayList<>(plan.tasks().size());
+        for (int i = 0; i < plan.tasks().size(); i++) {
+            try {
+                accepted.add(validator().accept(plan.jobSpec(i, user, List.of()), id -> false, now));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("task " + plan.tasks().get(i).name() + ": " + e.field(), e.value(), e.fix());
+            }
+        }
+        Journal.Numbered numbered = EventCodec.appendPipeline(writable(), now, accepted.size(),
+                first -> PipelineJobs.of(plan, first, accepted));
         return JobId.of(numbered.number());
     }
 

@@ -25,21 +25,31 @@ import java.util.Map;
  * @param afterOk       jobs that must complete successfully before this one may start
  * @param hold          submit held: the job waits until released
  * @param nice          lowers the job's priority, 0 (the default) to {@value #MAX_NICE}, as Slurm's {@code --nice}
+ * @param pipeline      the pipeline task this job runs, or null for a job submitted on its own
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
-                      Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
+                      Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
+                      PipelineTask pipeline) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
+
+    /** A spec of a job submitted on its own. */
+    public JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
+                   String workdir, String project, String user, Resources resources, Integer importance,
+                   Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
+        this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
+                timeLimitSeconds, afterOk, hold, nice, null);
+    }
 
     /** A spec with the default nice (0). */
     public JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null);
+                timeLimitSeconds, afterOk, hold, null, null);
     }
 
     public JobSpec {
@@ -80,7 +90,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -89,7 +99,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, pipeline);
     }
 
     /** The nice the priority uses: 0 when none was given. */
@@ -129,6 +139,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private List<JobId> afterOk = List.of();
         private boolean hold;
         private Integer nice;
+        private PipelineTask pipeline;
 
         private Builder(JobKind kind, String project, String user, List<String> argv) {
             this.kind = kind;
@@ -149,10 +160,11 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
+        public Builder pipeline(PipelineTask value) { this.pipeline = value; return this; }
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline);
         }
     }
 }

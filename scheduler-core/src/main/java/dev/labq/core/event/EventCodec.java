@@ -33,7 +33,8 @@ public final class EventCodec {
             JournalEvent.SchedulerStopped.class,// 8
             JournalEvent.Requeued.class,        // 9
             JournalEvent.Altered.class,         // 10
-            JournalEvent.ProjectSet.class       // 11
+            JournalEvent.ProjectSet.class,      // 11
+            JournalEvent.PipelineSubmitted.class // 12
     );
 
     private static final ObjectMapper JSON = Json.mapper();
@@ -62,6 +63,13 @@ public final class EventCodec {
     public static Journal.Numbered appendSubmission(Journal journal, long timestampMillis, JobSpec spec) {
         return journal.appendNumbered(typeOf(JournalEvent.Submitted.class), PAYLOAD_VERSION, timestampMillis,
                 n -> encode(new JournalEvent.Submitted(JobId.of(n), spec)));
+    }
+
+    /** Appends a pipeline's tasks under a block of job ids, the payload made for the block's first id. */
+    public static Journal.Numbered appendPipeline(Journal journal, long timestampMillis, int tasks,
+                                                  java.util.function.LongFunction<JournalEvent.PipelineSubmitted> forFirst) {
+        return journal.appendNumberedBlock(typeOf(JournalEvent.PipelineSubmitted.class), PAYLOAD_VERSION, timestampMillis,
+                tasks, first -> encode(forFirst.apply(first)));
     }
 
     public static byte[] encode(JournalEvent event) {

@@ -7,6 +7,8 @@ import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
 
+import java.util.List;
+
 /**
  * Everything that may be written to the journal: commands from clients and events from the scheduler.
  * The state of every job is a fold of these, in journal order ({@code JobTable}).
@@ -41,6 +43,22 @@ public sealed interface JournalEvent {
         /** A dispatch with no record of why (journals written before decisions recorded it). */
         public Dispatched(JobId job, int attempt, Allocation allocation) {
             this(job, attempt, allocation, null);
+        }
+    }
+
+    /**
+     * A pipeline accepted whole: its tasks become jobs {@code job}, {@code job + 1}, ... in order, one block of
+     * numbers, each spec already carrying its dependencies' job ids and its {@code PipelineTask}. The fold
+     * expands it as if each had been {@link Submitted} at this entry.
+     */
+    record PipelineSubmitted(JobId job, List<JobSpec> tasks) implements JournalEvent {
+        public PipelineSubmitted {
+            tasks = List.copyOf(tasks);
+        }
+
+        /** The job id of task {@code i} (0-based). */
+        public JobId jobOf(int i) {
+            return JobId.of(job.value() + i);
         }
     }
 

@@ -97,6 +97,14 @@ public final class JobTable {
             }
             return changes;
         }
+        if (event instanceof JournalEvent.PipelineSubmitted p) {
+            if (job == null) {
+                for (int i = 0; i < p.tasks().size(); i++) {
+                    submit(index, timestampMillis, new Submitted(p.jobOf(i), p.tasks().get(i)), changes);
+                }
+            }
+            return changes;
+        }
         if (job == null || index <= job.lastIndex()) {
             return changes;
         }

@@ -100,16 +100,16 @@ class EventCodecTest {
 
     @Test
     void typeNameOfUnknownCodeSaysSo() {
-        assertEquals("Unknown12", EventCodec.typeName(12));
+        assertEquals("Unknown13", EventCodec.typeName(13));
         assertEquals("Unknown-1", EventCodec.typeName(-1));
     }
 
     @Test
     void unknownTypeAsksForNewerLabq() {
         LabqException e = assertThrows(LabqException.class, () -> EventCodec.decode(
-                new JournalEntry(17, 12, 1, 0, "{}".getBytes(StandardCharsets.UTF_8))));
+                new JournalEntry(17, 13, 1, 0, "{}".getBytes(StandardCharsets.UTF_8))));
         assertEquals(LabqException.Kind.STORAGE, e.kind());
-        assertEquals("journal entry at index=17 has type=12 that this build does not know; run a newer labq",
+        assertEquals("journal entry at index=17 has type=13 that this build does not know; run a newer labq",
                 e.getMessage());
     }
 

@@ -4,6 +4,7 @@ import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
 import dev.labq.core.config.PrioritySettings;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.PipelineTask;
 import dev.labq.core.domain.Resources;
 import dev.labq.core.policy.PolicyContext;
 import dev.labq.core.state.JobStatus;
@@ -182,6 +183,16 @@ public final class MultifactorPolicy implements PriorityPolicy {
                 : Double.POSITIVE_INFINITY;
         long refresh = Math.max(KeyLine.nextRefresh(job, context), now + (long) Math.min(untilRisen, slack));
         return Math.min(refresh, now + slack);
+    }
+
+    /**
+     * Among jobs of equal priority, a pipeline ordered by Landseer's policy runs its tasks by Landseer's
+     * priority (its jobs share one submission, so everything else ties); other jobs have rank 0.
+     */
+    @Override
+    public long tiebreak(JobStatus job) {
+        PipelineTask task = job.spec().pipeline();
+        return task != null && task.rank() != null ? task.rank() : 0;
     }
 
     @Override

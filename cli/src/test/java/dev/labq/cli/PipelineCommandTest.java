@@ -16,8 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code labq pipeline plan}: Landseer configurations and pipeline files planned, bad ones refused. */
-class PipelinePlanCommandTest {
+/**
+ * {@code labq pipeline plan|submit|show|stat|cancel} without a scheduler: Landseer configurations and pipeline
+ * files planned, submitted as one entry, read back from the home; bad ones refused with nothing written.
+ */
+class PipelineCommandTest {
     @TempDir
     Path dir;
 
@@ -129,5 +132,74 @@ class PipelinePlanCommandTest {
         assertTrue(missing.err().contains("missing.yaml") && missing.err().contains("readable file"), missing.err());
         TestHome.Outcome none = home.run("pipeline");
         assertEquals(ExitCodes.USAGE, none.code(), none::toString);
+    }
+
+    private static final String SHARED = """
+            pipeline: shared
+            project: default
+            policy: landseer
+            workflows:
+              - name: one
+                tasks:
+                  - { name: clean, tool: outlier_detection, config: { threshold: 0.95 }, run: [python, clean.py], stage: pre }
+                  - { name: train, tool: adv_training, after: [clean], run: [python, train.py], stage: train }
+              - name: two
+                tasks:
+                  - { name: clean, tool: outlier_detection, config: { threshold: 0.950 }, run: [python, clean.py], stage: pre }
+                  - { name: prune, tool: pruning, after: [clean], run: [python, prune.py], stage: train }
+            """;
+
+    @Test
+    void aSubmittedPipelineIsOneEntryOfJobsThatShowAndStatReadBack() throws IOException {
+        TestHome home = TestHome.in(dir);
+        Files.writeString(dir.resolve("work/shared.yaml"), SHARED);
+        TestHome.Outcome submitted = home.run("pipeline", "submit", "shared.yaml", "--json");
+        assertEquals(ExitCodes.OK, submitted.code(), submitted::toString);
+        long id = submitted.json().get("pipeline").asLong();
+        assertEquals(1, id, "the first job's id");
+        List<JsonNode> entries = home.tail();
+        assertEquals(1, entries.size(), "one entry: " + entries);
+        assertEquals("PipelineSubmitted", entries.get(0).get("type").asText(), entries.get(0)::toString);
+
+        TestHome.Outcome shown = home.run("pipeline", "show", String.valueOf(id), "--json");
+        assertEquals(ExitCodes.OK, shown.code(), shown::toString);
+        JsonNode tasks = shown.json().get("tasks");
+        assertEquals(3, tasks.size(), "the shared first task is one job");
+        assertEquals(2, tasks.get(0).get("usageCounter").asInt());
+        assertEquals(-2, tasks.get(0).get("priority").asInt());
+        assertEquals(List.of(1L), List.of(tasks.get(1).get("after").get(0).asLong()));
+        assertEquals(List.of(1L), List.of(tasks.get(2).get("after").get(0).asLong()));
+        assertEquals("PENDING", tasks.get(2).get("state").asText());
+        assertEquals(64, tasks.get(0).get("taskKey").asText().length());
+
+        TestHome.Outcome stat = home.run("pipeline", "stat", "1", "--json");
+        assertEquals(ExitCodes.OK, stat.code(), stat::toString);
+        assertEquals(3, stat.json().get("total").get("pending").asInt());
+        assertEquals(2, stat.json().get("byWorkflow").get("one").get("total").asInt());
+        assertEquals(2, stat.json().get("byStage").get("train").get("total").asInt());
+        assertTrue(home.run("pipeline", "stat", "1").out().contains("workflow   two"), "text form");
+
+        TestHome.Outcome cancelled = home.run("pipeline", "cancel", "1");
+        assertEquals(ExitCodes.OK, cancelled.code(), cancelled::toString);
+        assertEquals("pipeline 1: 3 of 3 jobs cancelled", cancelled.out().strip());
+        assertEquals(3, home.run("pipeline", "stat", "1", "--json").json().get("total").get("failed").asInt());
+        assertEquals(ExitCodes.UNKNOWN_JOB, home.run("pipeline", "stat", "99").code());
+    }
+
+    @Test
+    void aRefusedPipelineWritesNothing() throws IOException {
+        TestHome home = TestHome.in(dir);
+        Files.writeString(dir.resolve("work/big.yaml"), """
+                pipeline: big
+                project: default
+                tasks:
+                  - { name: ok, run: [true] }
+                  - { name: huge, run: [true], resources: { cpus: 64 } }
+                """);
+        TestHome.Outcome o = home.run("pipeline", "submit", "big.yaml");
+        assertEquals(ExitCodes.INVALID_INPUT, o.code(), o::toString);
+        assertEquals(1, o.errLines().size(), o::toString);
+        assertTrue(o.err().contains("task huge") && o.err().contains("cpus"), o.err());
+        assertFalse(Files.exists(home.root.resolve("journal")), "nothing written");
     }
 }

@@ -1,0 +1,22 @@
+package dev.labq.core.client;
+
+import dev.labq.core.LabqHome;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.pipeline.PipelinePlan;
+
+/**
+ * Submits a planned pipeline to a home: one journal entry, all of its jobs or none. It appends to the journal
+ * itself whether or not a scheduler runs (the journal takes appends from any process; a running scheduler
+ * tails it), as {@link LabqClient#direct} does.
+ */
+public final class PipelineSubmission {
+    private PipelineSubmission() {
+    }
+
+    /** Validates and appends {@code plan}'s jobs, charged to {@code user}; returns the pipeline's id (its first job). */
+    public static JobId submit(LabqHome home, PipelinePlan plan, String user) {
+        try (DirectClient client = new DirectClient(home)) {
+            return client.submitPipeline(plan, user);
+        }
+    }
+}

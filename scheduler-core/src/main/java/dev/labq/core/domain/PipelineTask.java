@@ -1,0 +1,29 @@
+package dev.labq.core.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * What a job is in the pipeline that submitted it: which pipeline, which planned task, and the task's
+ * Landseer counters. Kept with the job (in its spec, so in the jobs view), so that a pipeline's progress is
+ * read from its jobs alone.
+ *
+ * @param pipelineId      the pipeline's id: its first job's id
+ * @param pipeline        the pipeline's name
+ * @param task            the task's id within the pipeline ({@code task_1}, ...)
+ * @param taskKey         the task's identity (tool, config, command, dependencies)
+ * @param stage           its stage, or null
+ * @param workflows       the workflows that use it
+ * @param usageCounter    how many workflows use it
+ * @param dependencyLevel how many tasks it depends on directly
+ * @param rank            its Landseer priority when the pipeline is ordered by Landseer's policy (lower runs
+ *                        first among the pipeline's otherwise equal jobs), else null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
+                           List<String> workflows, int usageCounter, int dependencyLevel, Integer rank) {
+    public PipelineTask {
+        workflows = workflows == null ? List.of() : List.copyOf(workflows);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.labq.core.pipeline;
+
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.PipelineTask;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.state.JobStatus;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A pipeline's tasks as labq jobs, both ways: a plan's tasks become the jobs of one {@code PipelineSubmitted}
+ * entry (task i is job {@code first + i}, after its dependencies' jobs), and a pipeline's jobs are read back
+ * into Landseer's statuses and progress by their {@link PipelineTask}.
+ */
+public final class PipelineJobs {
+    private PipelineJobs() {
+    }
+
+    /**
+     * The entry for {@code plan} under the block of ids starting at {@code first}: each accepted spec (validated
+     * without dependencies) with its dependencies' job ids and its task, ranked by Landseer's priority when the
+     * pipeline asks for Landseer's order.
+     */
+    public static JournalEvent.PipelineSubmitted of(PipelinePlan plan, long first, List<JobSpec> accepted) {
+        List<JobSpec> jobs = new ArrayList<>(accepted.size());
+        for (PlannedTask task : plan.tasks()) {
+            JobSpec s = accepted.get(task.index());
+            List<JobId> afterOk = task.dependencies().stream().map(d -> JobId.of(first + d)).toList();
+            PipelineTask of = new PipelineTask(first, plan.name(), task.id(), task.taskKey(), task.stage(), task.workflows(),
+                    task.usageCounter(), task.dependencyLevel(), plan.landseerPolicy() ? task.priority() : null);
+            jobs.add(new JobSpec(s.name(), s.kind(), s.argv(), s.shell(), s.env(), s.workdir(), s.project(), s.user(),
+                    s.resources(), s.importance(), s.deadlineMillis(), s.timeLimitSeconds(), afterOk, s.hold(), s.nice(), of));
+        }
+        return new JournalEvent.PipelineSubmitted(JobId.of(first), jobs);
+    }
+
+    /** Landseer's status of a job: pending (also held), running, completed, or failed (any other end). */
+    public static TaskStatus statusOf(JobState state) {
+        return switch (state) {
+            case PENDING, HELD -> TaskStatus.PENDING;
+            case RUNNING -> TaskStatus.RUNNING;
+            case COMPLETED -> TaskStatus.COMPLETED;
+            default -> TaskStatus.FAILED;
+        };
+    }
+
+    /** The jobs of pipeline {@code pipelineId} among {@code jobs}, in task order. */
+    public static List<JobStatus> jobsOf(long pipelineId, Iterable<JobStatus> jobs) {
+        List<JobStatus> out = new ArrayList<>();
+        for (JobStatus job : jobs) {
+            PipelineTask task = job.spec().pipeline();
+            if (task != null && task.pipelineId() == pipelineId) {
+                out.add(job);
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.id().value(), b.id().value()));
+        return out;
+    }
+
+    /**
+     * Progress in all, per stage and per workflow (Landseer's {@code get_progress()}, broken down), of a
+     * pipeline's jobs.
+     */
+    public static PipelineProgress progress(List<JobStatus> jobs) {
+        List<JobStatus> all = new ArrayList<>(jobs);
+        Map<String, List<JobStatus>> byStage = new LinkedHashMap<>();
+        Map<String, List<JobStatus>> byWorkflow = new LinkedHashMap<>();
+        for (JobStatus job : jobs) {
+            PipelineTask task = job.spec().pipeline();
+            if (task.stage() != null) {
+                byStage.computeIfAbsent(task.stage(), k -> new ArrayList<>()).add(job);
+            }
+            for (String workflow : task.workflows()) {
+                byWorkflow.computeIfAbsent(workflow, k -> new ArrayList<>()).add(job);
+            }
+        }
+        Map<String, Progress> stages = new LinkedHashMap<>();
+        byStage.forEach((name, list) -> stages.put(name, count(list)));
+        Map<String, Progress> workflows = new LinkedHashMap<>();
+        byWorkflow.forEach((name, list) -> workflows.put(name, count(list)));
+        return new PipelineProgress(count(all), stages, workflows);
+    }
+
+    private static Progress count(List<JobStatus> jobs) {
+        List<Integer> indices = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            indices.add(i);
+        }
+        return Progress.of(indices, i -> statusOf(jobs.get(i).state()));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.labq.core.pipeline;
+
+import dev.labq.core.LabqHome;
+import dev.labq.core.client.JobsReader;
+import dev.labq.core.client.PipelineSubmission;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.config.MachineInventory;
+import dev.labq.core.domain.InvalidInputException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.PipelineTask;
+import dev.labq.core.domain.Resources;
+import dev.labq.core.event.EventCodec;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.intake.JournalLookup;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
+import dev.labq.core.testkit.CoreDriver;
+import dev.labq.store.Journal;
+import dev.labq.store.JournalReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A plan's tasks as the jobs of one journal entry: expanded by the fold, read back, ordered by Landseer's policy. */
+class PipelineJobsTest {
+    private static final long T0 = 1_767_225_600_000L;
+
+    private static TaskSpec task(String name, String... after) {
+        return TaskSpec.builder(name).tool(name).run("run", name).after(after).build();
+    }
+
+    /** A -> B, A -> C: the shared first task of two workflows. */
+    private static PipelinePlan shared(boolean landseer) {
+        PipelineSpec.Builder b = PipelineSpec.builder("shared", "default")
+                .workflow("one", task("a"), task("b", "a"))
+                .workflow("two", task("a"), task("c", "a"));
+        if (landseer) {
+            b.landseerPolicy();
+        }
+        return PipelinePlanner.plan(b.build());
+    }
+
+    private static List<JobSpec> accepted(PipelinePlan plan) {
+        List<JobSpec> specs = new ArrayList<>();
+        for (int i = 0; i < plan.tasks().size(); i++) {
+            specs.add(plan.jobSpec(i, "ana", List.of()));
+        }
+        return specs;
+    }
+
+    @Test
+    void tasksBecomeJobsOfOneBlockEachAfterItsDependenciesJobs() {
+        PipelinePlan plan = shared(true);
+        JournalEvent.PipelineSubmitted entry = PipelineJobs.of(plan, 40, accepted(plan));
+        assertEquals(JobId.of(40), entry.job());
+        assertEquals(3, entry.tasks().size());
+        assertEquals(JobId.of(42), entry.jobOf(2));
+        assertEquals(List.of(), entry.tasks().get(0).afterOk());
+        assertEquals(List.of(JobId.of(40)), entry.tasks().get(1).afterOk());
+        assertEquals(List.of(JobId.of(40)), entry.tasks().get(2).afterOk());
+        PipelineTask first = entry.tasks().get(0).pipeline();
+        assertEquals(new PipelineTask(40, "shared", "task_1", plan.tasks().get(0).taskKey(), null, List.of("one", "two"), 2, 0, -2),
+                first);
+        assertEquals(999, entry.tasks().get(1).pipeline().rank());
+        assertNull(PipelineJobs.of(shared(false), 40, accepted(shared(false))).tasks().get(0).pipeline().rank(),
+                "ranked only when the pipeline asks for Landseer's order");
+        JournalEvent decoded = EventCodec.decode(new dev.labq.store.JournalEntry(7, EventCodec.typeOf(entry),
+                EventCodec.PAYLOAD_VERSION, T0, EventCodec.encode(entry)));
+        assertEquals(entry, decoded);
+    }
+
+    @Test
+    void theFoldExpandsTheEntryOnceAndAFailedTaskEndsItsConsumers() {
+        PipelinePlan plan = shared(false);
+        JournalEvent.PipelineSubmitted entry = PipelineJobs.of(plan, 1, accepted(plan));
+        JobTable table = new JobTable();
+        assertEquals(3, table.apply(1, T0, entry).size());
+        assertEquals(List.of(), table.apply(1, T0, entry), "replayed: nothing new");
+        assertTrue(table.dependenciesMet(table.get(JobId.of(1))));
+        assertFalse(table.dependenciesMet(table.get(JobId.of(2))));
+        assertEquals(List.of(JobId.of(2), JobId.of(3)), table.dependentsOf(JobId.of(1)));
+
+        table.apply(2, T0, new JournalEvent.CancelRequested(JobId.of(1)));
+        List<JobStatus> jobs = PipelineJobs.jobsOf(1, table.all());
+        assertEquals(3, jobs.size());
+        assertTrue(jobs.get(1).reason().startsWith("DependencyNeverSatisfied"), jobs.get(1).reason());
+        PipelineProgress progress = PipelineJobs.progress(jobs);
+        assertEquals(new Progress(3, 0, 0, 0, 3), progress.total());
+        assertEquals(new Progress(2, 0, 0, 0, 2), progress.byWorkflow().get("one"));
+        assertEquals(List.of(), PipelineJobs.jobsOf(99, table.all()));
+    }
+
+    @Test
+    void landseerStatusesOfJobStates() {
+        assertEquals(TaskStatus.PENDING, PipelineJobs.statusOf(JobState.HELD));
+        assertEquals(TaskStatus.PENDING, PipelineJobs.statusOf(JobState.PENDING));
+        assertEquals(TaskStatus.RUNNING, PipelineJobs.statusOf(JobState.RUNNING));
+        assertEquals(TaskStatus.COMPLETED, PipelineJobs.statusOf(JobState.COMPLETED));
+        assertEquals(TaskStatus.FAILED, PipelineJobs.statusOf(JobState.TIMEOUT));
+        assertEquals(TaskStatus.FAILED, PipelineJobs.statusOf(JobState.CANCELLED));
+    }
+
+    /**
+     * w1 = [a, c, b], w2 = [c, b], w3 = [b], no dependencies: counters 1, 2, 3, Landseer priorities -1, -2, -3.
+     * On one CPU the jobs start one at a time: by Landseer's priority (b, c, a) when the pipeline asks for it,
+     * else in submission order (a, c, b).
+     */
+    @Test
+    void aLandseerPipelineStartsItsReadyTasksInLandseersOrder() {
+        for (boolean landseer : List.of(true, false)) {
+            PipelineSpec.Builder b = PipelineSpec.builder("order", "p")
+                    .workflow("w1", task("a"), task("c"), task("b"))
+                    .workflow("w2", task("c"), task("b"))
+                    .workflow("w3", task("b"));
+            if (landseer) {
+                b.landseerPolicy();
+            }
+            PipelinePlan plan = PipelinePlanner.plan(b.build());
+            MachineInventory machine = new MachineInventory(1, 4096, List.of());
+            LabqConfig config = new LabqConfig(new LabqConfig.Machine("1", "4G", List.of()),
+                    Map.of("p", new LabqConfig.Project(10)), new LabqConfig.Settings(null, null, "p"));
+            CoreDriver d = new CoreDriver(config, machine, T0);
+            d.apply(PipelineJobs.of(plan, 1, accepted(plan)));
+            List<String> started = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                d.advance(1000);
+                List<JobId> now = d.decide();
+                assertEquals(1, now.size());
+                started.add(d.status(now.get(0)).spec().name());
+                d.finish(now.get(0));
+            }
+            assertEquals(landseer ? List.of("b", "c", "a") : List.of("a", "c", "b"), started, "landseer=" + landseer);
+        }
+    }
+
+    @Test
+    void aSubmissionIsOneEntryOrNothing(@TempDir Path dir) {
+        LabqHome home = LabqHome.of(dir.resolve("home"));
+        JobId first = PipelineSubmission.submit(home, shared(true), "ana");
+        assertEquals(JobId.of(1), first);
+        JobTable table = JobsReader.fold(home);
+        assertEquals(3, PipelineJobs.jobsOf(1, table.all()).size());
+        assertEquals("default", table.get(JobId.of(3)).spec().project());
+        try (Journal journal = Journal.openReadOnly(home.journal()); JournalReader reader = journal.reader(Journal.BEFORE_FIRST)) {
+            assertTrue(reader.next() != null && reader.next() == null, "one entry");
+            assertTrue(JournalLookup.submittedAfter(journal, Journal.BEFORE_FIRST, JobId.of(3)), "inside the block");
+            assertFalse(JournalLookup.submittedAfter(journal, Journal.BEFORE_FIRST, JobId.of(4)));
+        }
+        assertEquals(JobId.of(4), PipelineSubmission.submit(home, shared(false), "ana"), "the next block follows");
+
+        PipelinePlan tooBig = PipelinePlanner.plan(PipelineSpec.builder("big", "default")
+                .task(TaskSpec.builder("ok").run("true").build(),
+                        TaskSpec.builder("huge").run("true").resources(new Resources(100_000, 1024, 0, null)).build())
+                .build());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSubmission.submit(home, tooBig, "ana"));
+        assertTrue(e.getMessage().contains("task huge: cpus"), e.getMessage());
+        PipelinePlan acrossProjects = PipelinePlanner.plan(PipelineSpec.builder("reuse", "default").dedup(DedupScope.PROJECT)
+                .task(TaskSpec.builder("ok").run("true").build()).build());
+        InvalidInputException dedup = assertThrows(InvalidInputException.class,
+                () -> PipelineSubmission.submit(home, acrossProjects, "ana"));
+        assertTrue(dedup.getMessage().contains("dedup=project"), dedup.getMessage());
+        assertEquals(6, JobsReader.fold(home).all().size(), "the refused ones wrote nothing");
+    }
+}
