@@ -27,6 +27,7 @@ public final class BenchMain {
         harnesses.put("decision-latency", DecisionLatencyBench::new);
         harnesses.put("priority-recompute", PriorityRecomputeBench::new);
         harnesses.put("policy-shares", PolicySharesBench::new);
+        harnesses.put("pipeline-submit", PipelineSubmitBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
         harnesses.put("crash-campaign", CrashCampaignBench::new);
         harnesses.put("trace-swf", TraceSwfBench::new);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.LoaderOptions;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
@@ -30,7 +31,13 @@ import java.util.stream.Collectors;
  * {@code *x} as the text {@code x}), more than one document.
  */
 final class SourceTree {
-    private static final YAMLFactory YAML = new YAMLFactory();
+    /**
+     * SnakeYAML stops at 3 MiB of text by default; a pipeline of tens of thousands of task uses is larger.
+     * 256 Mi code points bound the memory one file may take.
+     */
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .loaderOptions(yamlLimits())
+            .build();
     private static final JsonFactory JSON = new JsonFactory();
     /** SnakeYAML names the line of a syntax error in its message; Jackson's location is the last token read. */
     private static final Pattern SNAKE_LINE = Pattern.compile("line (\\d+), column");
@@ -107,6 +114,12 @@ final class SourceTree {
     }
 
     private SourceTree() {
+    }
+
+    private static LoaderOptions yamlLimits() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(256 * 1024 * 1024);
+        return options;
     }
 
     /** Reads {@code text}: JSON when {@code source} ends in {@code .json}, else YAML (which also reads most JSON). */

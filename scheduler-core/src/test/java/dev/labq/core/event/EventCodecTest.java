@@ -115,11 +115,15 @@ class EventCodecTest {
 
     @Test
     void newerPayloadVersionAsksForNewerLabq() {
-        JournalEntry newer = new JournalEntry(18, EventCodec.typeOf(Held.class), EventCodec.PAYLOAD_VERSION + 1, 0,
+        JournalEntry newer = new JournalEntry(18, EventCodec.typeOf(Held.class), EventCodec.PAYLOAD_VERSION_GZIP + 1, 0,
                 EventCodec.encode(new Held(J)));
         LabqException e = assertThrows(LabqException.class, () -> EventCodec.decode(newer));
         assertEquals(LabqException.Kind.STORAGE, e.kind());
-        assertEquals("journal entry at index=18 has payload version=2; run a newer labq", e.getMessage());
+        assertEquals("journal entry at index=18 has payload version=3; run a newer labq", e.getMessage());
+        JournalEntry notZipped = new JournalEntry(19, EventCodec.typeOf(Held.class), EventCodec.PAYLOAD_VERSION_GZIP, 0,
+                EventCodec.encode(new Held(J)));
+        LabqException damaged = assertThrows(LabqException.class, () -> EventCodec.decode(notZipped));
+        assertTrue(damaged.getMessage().contains("the journal is damaged"), damaged.getMessage());
     }
 
     @Test

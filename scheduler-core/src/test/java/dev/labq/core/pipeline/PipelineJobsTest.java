@@ -173,4 +173,23 @@ class PipelineJobsTest {
         assertTrue(dedup.getMessage().contains("dedup=project"), dedup.getMessage());
         assertEquals(6, JobsReader.fold(home).all().size(), "the refused ones wrote nothing");
     }
+
+    @Test
+    void anEntryTooLargeForOneRecordIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        List<JobSpec> specs = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            StringBuilder name = new StringBuilder();
+            for (int c = 0; c < 500; c++) {
+                name.append(Integer.toHexString(random.nextInt(16))); // hardly compresses
+            }
+            specs.add(JobSpec.process("p", "u", "true").name(name.toString()).build());
+        }
+        try (Journal journal = Journal.open(dir.resolve("journal"), dir.resolve("ids"))) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> EventCodec.appendPipeline(journal, T0,
+                    specs.size(), first -> new JournalEvent.PipelineSubmitted(JobId.of(first), specs)));
+            assertTrue(e.getMessage().contains("pipeline=4000 tasks") && e.getMessage().contains("split it"), e.getMessage());
+            assertEquals(1, journal.appendNumbered(0, 1, T0, n -> new byte[0]).number(), "no ids taken, nothing written");
+        }
+    }
 }
