@@ -28,9 +28,9 @@ final class TailLineFormat {
 
     /**
      * Fields whose values are long and rarely what someone scanning the journal looks for; a pipeline's
-     * {@code tasks} (thousands of jobs) shows as their count.
+     * {@code jobs} submitted together (thousands, for a pipeline) show as their count.
      */
-    private static final Set<String> LEFT_OUT = Set.of("env", "factors", "workdir", "tasks");
+    private static final Set<String> LEFT_OUT = Set.of("env", "factors", "workdir", "jobs");
 
     /** Field names as a user types them to `labq submit`. */
     private static final Map<String, String> NAMES = Map.of(
@@ -62,8 +62,8 @@ final class TailLineFormat {
         if (!job.isMissingNode() && !job.isNull()) {
             fields.add("job=" + job.asText());
         }
-        if (event.path("tasks").isArray()) {
-            fields.add("tasks=" + event.path("tasks").size());
+        if (event.path("jobs").isArray()) {
+            fields.add("jobs=" + event.path("jobs").size());
         }
         List<String> argv = new ArrayList<>();
         fields(event, fields, argv, true);

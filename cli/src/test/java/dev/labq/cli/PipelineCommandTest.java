@@ -159,7 +159,7 @@ class PipelineCommandTest {
         assertEquals(1, id, "the first job's id");
         List<JsonNode> entries = home.tail();
         assertEquals(1, entries.size(), "one entry: " + entries);
-        assertEquals("PipelineSubmitted", entries.get(0).get("type").asText(), entries.get(0)::toString);
+        assertEquals("JobsSubmitted", entries.get(0).get("type").asText(), entries.get(0)::toString);
 
         TestHome.Outcome shown = home.run("pipeline", "show", String.valueOf(id), "--json");
         assertEquals(ExitCodes.OK, shown.code(), shown::toString);

@@ -26,8 +26,8 @@ class TailLineFormatTest {
 
     @Test
     void aPipelineShowsItsFirstJobAndHowManyTasks() throws IOException {
-        assertEquals("7  2026-12-03T18:00:00Z  PipelineSubmitted  job=40 tasks=2",
-                line("{'index':7,'type':'PipelineSubmitted','time':'2026-12-03T18:00:00Z','event':{'job':40,'tasks':["
+        assertEquals("7  2026-12-03T18:00:00Z  JobsSubmitted     job=40 jobs=2",
+                line("{'index':7,'type':'JobsSubmitted','time':'2026-12-03T18:00:00Z','event':{'job':40,'jobs':["
                         + "{'name':'a','argv':['true'],'project':'p','user':'u'},{'name':'b','argv':['true'],'project':'p',"
                         + "'user':'u','afterOk':[40]}]}}"));
     }

@@ -87,7 +87,7 @@ final class DirectClient implements LabqClient {
                 throw new InvalidInputException("task " + plan.tasks().get(i).name() + ": " + e.field(), e.value(), e.fix());
             }
         }
-        Journal.Numbered numbered = EventCodec.appendPipeline(writable(), now, accepted.size(),
+        Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
                 first -> PipelineJobs.of(plan, first, accepted));
         return JobId.of(numbered.number());
     }

@@ -28,7 +28,7 @@ public final class EventCodec {
     /** Version of the JSON payloads written now. */
     public static final int PAYLOAD_VERSION = 1;
     /**
-     * Version 1's JSON, gzipped: how a pipeline's entry is written, as thousands of job specs repeat the same
+     * Version 1's JSON, gzipped: how a block of jobs is written, as thousands of job specs repeat the same
      * keys and values (11,110 jobs: 4.6 MB of JSON) and one journal record holds at most
      * {@link JournalRecordDescriptor#MAX_PAYLOAD_LENGTH} bytes.
      */
@@ -47,7 +47,7 @@ public final class EventCodec {
             JournalEvent.Requeued.class,        // 9
             JournalEvent.Altered.class,         // 10
             JournalEvent.ProjectSet.class,      // 11
-            JournalEvent.PipelineSubmitted.class // 12
+            JournalEvent.JobsSubmitted.class // 12
     );
 
     private static final ObjectMapper JSON = Json.mapper();
@@ -79,19 +79,19 @@ public final class EventCodec {
     }
 
     /**
-     * Appends a pipeline's tasks under a block of job ids, the payload (gzipped) made for the block's first id.
-     * A pipeline too large for one record is refused before anything is written: its payload is made for a
-     * trial first id, which only changes the digits of the ids, and checked with room to spare.
+     * Appends jobs submitted together under a block of job ids, the payload (gzipped) made for the block's
+     * first id. A block too large for one record is refused before anything is written: its payload is made
+     * for a trial first id, which only changes the digits of the ids, and checked with room to spare.
      */
-    public static Journal.Numbered appendPipeline(Journal journal, long timestampMillis, int tasks,
-                                                  LongFunction<JournalEvent.PipelineSubmitted> forFirst) {
+    public static Journal.Numbered appendJobs(Journal journal, long timestampMillis, int tasks,
+                                                  LongFunction<JournalEvent.JobsSubmitted> forFirst) {
         int trial = gzip(encode(forFirst.apply(Long.MAX_VALUE / 2))).length;
         if (trial > JournalRecordDescriptor.MAX_PAYLOAD_LENGTH * 9 / 10) {
-            throw new InvalidInputException("pipeline", tasks + " tasks", "its entry would take " + trial
+            throw new InvalidInputException("jobs", tasks + " at once", "their entry would take " + trial
                     + " bytes compressed, more than one journal record holds (" + JournalRecordDescriptor.MAX_PAYLOAD_LENGTH
-                    + "); split it into pipelines of fewer tasks");
+                    + "); split them into smaller pipelines or files");
         }
-        return journal.appendNumberedBlock(typeOf(JournalEvent.PipelineSubmitted.class), PAYLOAD_VERSION_GZIP,
+        return journal.appendNumberedBlock(typeOf(JournalEvent.JobsSubmitted.class), PAYLOAD_VERSION_GZIP,
                 timestampMillis, tasks, first -> gzip(encode(forFirst.apply(first))));
     }
 

@@ -47,16 +47,17 @@ public sealed interface JournalEvent {
     }
 
     /**
-     * A pipeline accepted whole: its tasks become jobs {@code job}, {@code job + 1}, ... in order, one block of
-     * numbers, each spec already carrying its dependencies' job ids and its {@code PipelineTask}. The fold
-     * expands it as if each had been {@link Submitted} at this entry.
+     * Jobs accepted together, whole or not at all (a pipeline's tasks): they are jobs {@code job},
+     * {@code job + 1}, ... in order, one block of numbers, each spec already carrying its dependencies' job ids
+     * (and, for a pipeline, its {@code PipelineTask}). The fold expands it as if each had been {@link Submitted}
+     * at this entry.
      */
-    record PipelineSubmitted(JobId job, List<JobSpec> tasks) implements JournalEvent {
-        public PipelineSubmitted {
-            tasks = List.copyOf(tasks);
+    record JobsSubmitted(JobId job, List<JobSpec> jobs) implements JournalEvent {
+        public JobsSubmitted {
+            jobs = List.copyOf(jobs);
         }
 
-        /** The job id of task {@code i} (0-based). */
+        /** The id of job {@code i} (0-based) of the block. */
         public JobId jobOf(int i) {
             return JobId.of(job.value() + i);
         }

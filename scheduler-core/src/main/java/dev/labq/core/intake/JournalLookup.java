@@ -10,20 +10,20 @@ import dev.labq.store.JournalReader;
 /** Looks things up in the journal itself, for when no fold of it is at hand. */
 public final class JournalLookup {
     private static final int SUBMITTED = EventCodec.typeOf(JournalEvent.Submitted.class);
-    private static final int PIPELINE = EventCodec.typeOf(JournalEvent.PipelineSubmitted.class);
+    private static final int BLOCK = EventCodec.typeOf(JournalEvent.JobsSubmitted.class);
 
     private JournalLookup() {
     }
 
-    /** Whether a submission of {@code job} (alone or in a pipeline's block) was journaled after {@code afterIndex}. */
+    /** Whether a submission of {@code job} (alone or in a block of jobs submitted together) was journaled after {@code afterIndex}. */
     public static boolean submittedAfter(Journal journal, long afterIndex, JobId job) {
         try (JournalReader reader = journal.reader(afterIndex)) {
             for (JournalEntry e = reader.next(); e != null; e = reader.next()) {
                 if (e.type() == SUBMITTED && job.equals(EventCodec.decode(e).job())) {
                     return true;
                 }
-                if (e.type() == PIPELINE && EventCodec.decode(e) instanceof JournalEvent.PipelineSubmitted p
-                        && job.value() >= p.job().value() && job.value() < p.job().value() + p.tasks().size()) {
+                if (e.type() == BLOCK && EventCodec.decode(e) instanceof JournalEvent.JobsSubmitted p
+                        && job.value() >= p.job().value() && job.value() < p.job().value() + p.jobs().size()) {
                     return true;
                 }
             }

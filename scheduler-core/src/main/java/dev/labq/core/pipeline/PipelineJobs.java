@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pipeline's tasks as labq jobs, both ways: a plan's tasks become the jobs of one {@code PipelineSubmitted}
+ * A pipeline's tasks as labq jobs, both ways: a plan's tasks become the jobs of one {@code JobsSubmitted}
  * entry (task i is job {@code first + i}, after its dependencies' jobs), and a pipeline's jobs are read back
  * into Landseer's statuses and progress by their {@link PipelineTask}.
  */
@@ -26,7 +26,7 @@ public final class PipelineJobs {
      * without dependencies) with its dependencies' job ids and its task, ranked by Landseer's priority when the
      * pipeline asks for Landseer's order.
      */
-    public static JournalEvent.PipelineSubmitted of(PipelinePlan plan, long first, List<JobSpec> accepted) {
+    public static JournalEvent.JobsSubmitted of(PipelinePlan plan, long first, List<JobSpec> accepted) {
         List<JobSpec> jobs = new ArrayList<>(accepted.size());
         for (PlannedTask task : plan.tasks()) {
             JobSpec s = accepted.get(task.index());
@@ -36,7 +36,7 @@ public final class PipelineJobs {
             jobs.add(new JobSpec(s.name(), s.kind(), s.argv(), s.shell(), s.env(), s.workdir(), s.project(), s.user(),
                     s.resources(), s.importance(), s.deadlineMillis(), s.timeLimitSeconds(), afterOk, s.hold(), s.nice(), of));
         }
-        return new JournalEvent.PipelineSubmitted(JobId.of(first), jobs);
+        return new JournalEvent.JobsSubmitted(JobId.of(first), jobs);
     }
 
     /** Landseer's status of a job: pending (also held), running, completed, or failed (any other end). */

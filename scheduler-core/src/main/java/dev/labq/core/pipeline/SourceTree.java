@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.yaml.snakeyaml.LoaderOptions;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -37,6 +37,7 @@ final class SourceTree {
      */
     private static final YAMLFactory YAML = YAMLFactory.builder()
             .loaderOptions(yamlLimits())
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // as new YAMLFactory() has it: `key:` is null
             .build();
     private static final JsonFactory JSON = new JsonFactory();
     /** SnakeYAML names the line of a syntax error in its message; Jackson's location is the last token read. */

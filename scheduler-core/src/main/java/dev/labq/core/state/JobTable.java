@@ -97,10 +97,10 @@ public final class JobTable {
             }
             return changes;
         }
-        if (event instanceof JournalEvent.PipelineSubmitted p) {
+        if (event instanceof JournalEvent.JobsSubmitted p) {
             if (job == null) {
-                for (int i = 0; i < p.tasks().size(); i++) {
-                    submit(index, timestampMillis, new Submitted(p.jobOf(i), p.tasks().get(i)), changes);
+                for (int i = 0; i < p.jobs().size(); i++) {
+                    submit(index, timestampMillis, new Submitted(p.jobOf(i), p.jobs().get(i)), changes);
                 }
             }
             return changes;

@@ -39,6 +39,13 @@ class PipelineFileTest {
             """;
 
     @Test
+    void aFileOfMoreThanSnakeYamlsDefaultThreeMebibytesIsRead() {
+        String comment = "# " + "x".repeat(4 * 1024 * 1024) + "\n"; // larger than SnakeYAML's default limit
+        PipelineSpec spec = PipelineFile.parse(comment + "pipeline: big\ntasks:\n  - { name: t, run: [x] }\n", "big.yaml");
+        assertEquals("big", spec.name());
+    }
+
+    @Test
     void readsTheIssuesExample() {
         PipelineSpec spec = PipelineFile.parse(ISSUE_EXAMPLE, "defense.yaml");
         assertEquals("defense-eval", spec.name());

@@ -63,18 +63,18 @@ class PipelineJobsTest {
     @Test
     void tasksBecomeJobsOfOneBlockEachAfterItsDependenciesJobs() {
         PipelinePlan plan = shared(true);
-        JournalEvent.PipelineSubmitted entry = PipelineJobs.of(plan, 40, accepted(plan));
+        JournalEvent.JobsSubmitted entry = PipelineJobs.of(plan, 40, accepted(plan));
         assertEquals(JobId.of(40), entry.job());
-        assertEquals(3, entry.tasks().size());
+        assertEquals(3, entry.jobs().size());
         assertEquals(JobId.of(42), entry.jobOf(2));
-        assertEquals(List.of(), entry.tasks().get(0).afterOk());
-        assertEquals(List.of(JobId.of(40)), entry.tasks().get(1).afterOk());
-        assertEquals(List.of(JobId.of(40)), entry.tasks().get(2).afterOk());
-        PipelineTask first = entry.tasks().get(0).pipeline();
+        assertEquals(List.of(), entry.jobs().get(0).afterOk());
+        assertEquals(List.of(JobId.of(40)), entry.jobs().get(1).afterOk());
+        assertEquals(List.of(JobId.of(40)), entry.jobs().get(2).afterOk());
+        PipelineTask first = entry.jobs().get(0).pipeline();
         assertEquals(new PipelineTask(40, "shared", "task_1", plan.tasks().get(0).taskKey(), null, List.of("one", "two"), 2, 0, -2),
                 first);
-        assertEquals(999, entry.tasks().get(1).pipeline().rank());
-        assertNull(PipelineJobs.of(shared(false), 40, accepted(shared(false))).tasks().get(0).pipeline().rank(),
+        assertEquals(999, entry.jobs().get(1).pipeline().rank());
+        assertNull(PipelineJobs.of(shared(false), 40, accepted(shared(false))).jobs().get(0).pipeline().rank(),
                 "ranked only when the pipeline asks for Landseer's order");
         JournalEvent decoded = EventCodec.decode(new dev.labq.store.JournalEntry(7, EventCodec.typeOf(entry),
                 EventCodec.PAYLOAD_VERSION, T0, EventCodec.encode(entry)));
@@ -84,7 +84,7 @@ class PipelineJobsTest {
     @Test
     void theFoldExpandsTheEntryOnceAndAFailedTaskEndsItsConsumers() {
         PipelinePlan plan = shared(false);
-        JournalEvent.PipelineSubmitted entry = PipelineJobs.of(plan, 1, accepted(plan));
+        JournalEvent.JobsSubmitted entry = PipelineJobs.of(plan, 1, accepted(plan));
         JobTable table = new JobTable();
         assertEquals(3, table.apply(1, T0, entry).size());
         assertEquals(List.of(), table.apply(1, T0, entry), "replayed: nothing new");
@@ -186,9 +186,9 @@ class PipelineJobsTest {
             specs.add(JobSpec.process("p", "u", "true").name(name.toString()).build());
         }
         try (Journal journal = Journal.open(dir.resolve("journal"), dir.resolve("ids"))) {
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> EventCodec.appendPipeline(journal, T0,
-                    specs.size(), first -> new JournalEvent.PipelineSubmitted(JobId.of(first), specs)));
-            assertTrue(e.getMessage().contains("pipeline=4000 tasks") && e.getMessage().contains("split it"), e.getMessage());
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> EventCodec.appendJobs(journal, T0,
+                    specs.size(), first -> new JournalEvent.JobsSubmitted(JobId.of(first), specs)));
+            assertTrue(e.getMessage().contains("jobs=4000 at once") && e.getMessage().contains("split them"), e.getMessage());
             assertEquals(1, journal.appendNumbered(0, 1, T0, n -> new byte[0]).number(), "no ids taken, nothing written");
         }
     }
