@@ -1,5 +1,11 @@
 package dev.labq.cli;
 
+import java.util.Iterator;
+import java.io.PrintStream;
+import dev.labq.core.client.PipelineSubmission;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.labq.core.client.LabqClient;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
@@ -88,11 +94,20 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--parsable", description = "print only the job id")
     boolean parsable;
 
+    @Option(names = "--file", paramLabel = "JOBS.jsonl", description = {
+            "submit many jobs at once, all or none: one JSON object per line with submit's long option names",
+            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, dependency, hold, chdir,",
+            "env: {K: V}, wrap) and command: [program, args...]; options given here are every line's defaults"})
+    Path file;
+
     @Parameters(paramLabel = "COMMAND", description = "program and arguments (after --), or a script and its arguments")
     List<String> command = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (file != null) {
+            return submitFile();
+        }
         JobSpec spec = toSpec(command.isEmpty() ? null : directives(common.invocation().resolve(Path.of(command.get(0)))));
         try (LabqClient client = common.client()) {
             JobId id = client.submit(spec);
@@ -104,6 +119,87 @@ final class SubmitCommand implements Callable<Integer> {
         }
         return ExitCodes.OK;
     }
+
+    /** {@code --file}: every line a job, this command's options their defaults, one journal entry for all. */
+    private int submitFile() throws IOException {
+        if (!command.isEmpty() || wrap != null) {
+            throw new InvalidInputException("file", file, "give either --file or a command, not both");
+        }
+        Path path = common.invocation().resolve(file);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(path);
+        } catch (IOException e) {
+            throw new InvalidInputException("file", path, "cannot read it (" + e.getMessage() + "); give a readable JSON-lines file");
+        }
+        List<JobSpec> specs = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                specs.add(lineSpec(path, i + 1, lines.get(i)));
+            }
+        }
+        if (specs.isEmpty()) {
+            throw new InvalidInputException("file", path, "it holds no job; write one JSON object per line");
+        }
+        JobId first = PipelineSubmission.submitAll(common.home(), specs);
+        PrintStream out = common.invocation().out();
+        if (parsable) {
+            for (int i = 0; i < specs.size(); i++) {
+                out.println(first.value() + i);
+            }
+        } else {
+            out.println("Submitted " + specs.size() + " jobs, " + first + " to " + (first.value() + specs.size() - 1));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** One line of a {@code --file}: its keys become submit's options, checked as `labq submit` checks them. */
+    private JobSpec lineSpec(Path path, int number, String text) {
+        try {
+            JsonNode node = JSON_LINES.readTree(text);
+            if (!node.isObject()) {
+                throw new InvalidInputException("line", text.strip(), "each line is one JSON object");
+            }
+            List<String> args = new ArrayList<>();
+            List<String> argv = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String key = field.getKey();
+                JsonNode value = field.getValue();
+                if (key.equals("command")) {
+                    if (!value.isArray()) {
+                        throw new InvalidInputException("command", value, "give the program and its arguments as a list");
+                    }
+                    value.forEach(word -> argv.add(word.asText()));
+                } else if (key.equals("env") && value.isObject()) {
+                    value.fields().forEachRemaining(e -> args.addAll(List.of("--env", e.getKey() + "=" + e.getValue().asText())));
+                } else if (value.isBoolean()) {
+                    if (value.asBoolean()) {
+                        args.add("--" + key);
+                    }
+                } else if (!value.isNull()) {
+                    args.addAll(List.of("--" + key, value.asText()));
+                }
+            }
+            if (!argv.isEmpty()) {
+                args.add("--");
+                args.addAll(argv);
+            }
+            SubmitCommand line = new SubmitCommand();
+            new CommandLine(line).parseArgs(args.toArray(String[]::new));
+            if (line.file != null) {
+                throw new InvalidInputException("file", line.file, "a line cannot name another file");
+            }
+            line.common = common;
+            return line.toSpec(this);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("file", path + " line " + number, "not JSON (" + e.getOriginalMessage() + ")");
+        } catch (CommandLine.ParameterException | InvalidInputException e) {
+            throw new InvalidInputException("file", path + " line " + number, e.getMessage());
+        }
+    }
+
+    private static final ObjectMapper JSON_LINES = new ObjectMapper();
 
     /** The options found in {@code #LABQ} lines of {@code script}, or null when it is not a readable script. */
     static SubmitCommand directives(Path script) {

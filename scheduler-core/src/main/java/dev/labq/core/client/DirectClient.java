@@ -92,6 +92,30 @@ final class DirectClient implements LabqClient {
         return JobId.of(numbered.number());
     }
 
+    /**
+     * Accepts many jobs whole or not at all ({@code labq submit --file}): each validated as a submission
+     * would be, then all appended as one entry under one block of job ids, in order. Returns the first id.
+     */
+    JobId submitJobs(List<JobSpec> specs) {
+        if (specs.isEmpty()) {
+            throw new InvalidInputException("jobs", "(none)", "give at least one job");
+        }
+        long now = clock.millis();
+        boolean dependencies = specs.stream().anyMatch(s -> !s.afterOk().isEmpty());
+        Predicate<JobId> exists = dependencies ? JobsReader.fold(home)::contains : id -> false;
+        List<JobSpec> accepted = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            try {
+                accepted.add(validator().accept(specs.get(i), exists, now));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("job " + (i + 1) + ": " + e.field(), e.value(), e.fix());
+            }
+        }
+        Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
+                first -> new JournalEvent.JobsSubmitted(JobId.of(first), accepted));
+        return JobId.of(numbered.number());
+    }
+
     @Override
     public void hold(JobId job) {
         JobStatus status = current(job);

@@ -2,12 +2,15 @@ package dev.labq.core.client;
 
 import dev.labq.core.LabqHome;
 import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobSpec;
 import dev.labq.core.pipeline.PipelinePlan;
 
+import java.util.List;
+
 /**
- * Submits a planned pipeline to a home: one journal entry, all of its jobs or none. It appends to the journal
- * itself whether or not a scheduler runs (the journal takes appends from any process; a running scheduler
- * tails it), as {@link LabqClient#direct} does.
+ * Submits many jobs to a home at once, a planned pipeline or a list of jobs: one journal entry, all of them or
+ * none. It appends to the journal itself whether or not a scheduler runs (the journal takes appends from any
+ * process; a running scheduler tails it), as {@link LabqClient#direct} does.
  */
 public final class PipelineSubmission {
     private PipelineSubmission() {
@@ -17,6 +20,13 @@ public final class PipelineSubmission {
     public static JobId submit(LabqHome home, PipelinePlan plan, String user) {
         try (DirectClient client = new DirectClient(home)) {
             return client.submitPipeline(plan, user);
+        }
+    }
+
+    /** Validates and appends {@code jobs} in order; returns the first one's id (the others follow it). */
+    public static JobId submitAll(LabqHome home, List<JobSpec> jobs) {
+        try (DirectClient client = new DirectClient(home)) {
+            return client.submitJobs(jobs);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.testkit.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,13 @@ class PolicyApiIT {
     private void exercise(LabqClient client, boolean viaScheduler) {
         JobId a = client.submit(JobSpec.process("teaching", "ana", "sleep", "30").resources(
                 new dev.labq.core.domain.Resources(2, 256, 0, null)).timeLimitSeconds(60L).build());
+        if (viaScheduler) { // a holds the machine before the others come, so they stay pending to be explained
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (client.stat(List.of(a)).get(0).state() != JobState.RUNNING && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertEquals(JobState.RUNNING, client.stat(List.of(a)).get(0).state());
+        }
         JobId b = client.submit(held("teaching"));
         JobId c = client.submit(held("research"));
         client.alter(b, new Alteration(System.currentTimeMillis() + 3_600_000, 90, 120L, 3));
