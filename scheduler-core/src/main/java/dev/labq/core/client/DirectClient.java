@@ -15,6 +15,7 @@ import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.TimeSpecs;
 import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.event.JournalEvent;
@@ -32,6 +33,7 @@ import dev.labq.store.Journal;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -79,6 +81,10 @@ final class DirectClient implements LabqClient {
                     + " use dedup: pipeline (identical tasks within this pipeline run once)");
         }
         long now = clock.millis();
+        Long deadline = plan.deadline() == null ? null : TimeSpecs.parseDeadlineMillis(plan.deadline(), now, ZoneId.systemDefault());
+        if (deadline != null && deadline <= now) {
+            throw new InvalidInputException("deadline", plan.deadline(), "the pipeline's deadline is in the past; give a later one");
+        }
         List<JobSpec> accepted = new ArrayList<>(plan.tasks().size());
         for (int i = 0; i < plan.tasks().size(); i++) {
             try {
@@ -88,7 +94,7 @@ final class DirectClient implements LabqClient {
             }
         }
         Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
-                first -> PipelineJobs.of(plan, first, accepted));
+                first -> PipelineJobs.of(plan, first, accepted, deadline));
         return JobId.of(numbered.number());
     }
 

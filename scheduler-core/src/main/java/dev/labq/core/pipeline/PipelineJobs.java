@@ -7,6 +7,7 @@ import dev.labq.core.domain.PipelineTask;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.state.JobStatus;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,22 +22,66 @@ public final class PipelineJobs {
     private PipelineJobs() {
     }
 
+    /** The entry for {@code plan} with no pipeline deadline; see {@link #of(PipelinePlan, long, List, Long)}. */
+    public static JournalEvent.JobsSubmitted of(PipelinePlan plan, long first, List<JobSpec> accepted) {
+        return of(plan, first, accepted, null);
+    }
+
     /**
      * The entry for {@code plan} under the block of ids starting at {@code first}: each accepted spec (validated
      * without dependencies) with its dependencies' job ids and its task, ranked by Landseer's priority when the
-     * pipeline asks for Landseer's order.
+     * pipeline asks for Landseer's order. With a pipeline deadline, each task's deadline is it less the rest of
+     * its critical path: the longest chain of time limits of the tasks after it, so that the deadline factor's
+     * slack (deadline - now - its own limit) is the slack of the whole path through it.
      */
-    public static JournalEvent.JobsSubmitted of(PipelinePlan plan, long first, List<JobSpec> accepted) {
+    public static JournalEvent.JobsSubmitted of(PipelinePlan plan, long first, List<JobSpec> accepted, Long deadlineMillis) {
+        long[] after = deadlineMillis == null ? null : restOfCriticalPathMillis(plan);
         List<JobSpec> jobs = new ArrayList<>(accepted.size());
         for (PlannedTask task : plan.tasks()) {
             JobSpec s = accepted.get(task.index());
+            Long deadline = after == null ? s.deadlineMillis() : Long.valueOf(deadlineMillis - after[task.index()]);
             List<JobId> afterOk = task.dependencies().stream().map(d -> JobId.of(first + d)).toList();
             PipelineTask of = new PipelineTask(first, plan.name(), task.id(), task.taskKey(), task.stage(), task.workflows(),
                     task.usageCounter(), task.dependencyLevel(), plan.landseerPolicy() ? task.priority() : null);
             jobs.add(new JobSpec(s.name(), s.kind(), s.argv(), s.shell(), s.env(), s.workdir(), s.project(), s.user(),
-                    s.resources(), s.importance(), s.deadlineMillis(), s.timeLimitSeconds(), afterOk, s.hold(), s.nice(), of));
+                    s.resources(), s.importance(), deadline, s.timeLimitSeconds(), afterOk, s.hold(), s.nice(), of));
         }
         return new JournalEvent.JobsSubmitted(JobId.of(first), jobs);
+    }
+
+    /**
+     * For every task, the longest sum of time limits along a chain of the tasks that depend on it, directly or
+     * not (0 for a last task; a task without a limit counts 0): the work that must still follow it.
+     */
+    static long[] restOfCriticalPathMillis(PipelinePlan plan) {
+        int n = plan.tasks().size();
+        int[][] dependents = plan.dependents();
+        int[] waiting = new int[n]; // dependents not yet measured
+        for (int i = 0; i < n; i++) {
+            waiting[i] = dependents[i].length;
+        }
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        for (int i = 0; i < n; i++) {
+            if (waiting[i] == 0) {
+                ready.add(i);
+            }
+        }
+        long[] rest = new long[n];
+        while (!ready.isEmpty()) { // last tasks first: a task is measured once all its dependents are
+            int i = ready.poll();
+            long through = rest[i] + limitMillis(plan.tasks().get(i));
+            for (int d : plan.tasks().get(i).dependencies()) {
+                rest[d] = Math.max(rest[d], through);
+                if (--waiting[d] == 0) {
+                    ready.add(d);
+                }
+            }
+        }
+        return rest;
+    }
+
+    private static long limitMillis(PlannedTask task) {
+        return task.timeLimitSeconds() == null ? 0 : task.timeLimitSeconds() * 1000;
     }
 
     /** Landseer's status of a job: pending (also held), running, completed, or failed (any other end). */

@@ -192,4 +192,54 @@ class PipelineJobsTest {
             assertEquals(1, journal.appendNumbered(0, 1, T0, n -> new byte[0]).number(), "no ids taken, nothing written");
         }
     }
+
+    /**
+     * a (10 min) -> b (30 min) -> d (5 min), a -> c (60 min): the rest of a's critical path is c's hour, of b
+     * d's 5 minutes, of c and d nothing; each task's deadline is the pipeline's less that.
+     */
+    @Test
+    void aPipelineDeadlineReachesEachTaskAlongTheRestOfItsCriticalPath(@TempDir Path dir) {
+        PipelineSpec spec = PipelineSpec.builder("deadline", "default").deadline("+4h")
+                .task(TaskSpec.builder("a").run("a").timeLimitSeconds(600L).build(),
+                        TaskSpec.builder("b").run("b").timeLimitSeconds(1800L).after("a").build(),
+                        TaskSpec.builder("c").run("c").timeLimitSeconds(3600L).after("a").build(),
+                        TaskSpec.builder("d").run("d").timeLimitSeconds(300L).after("b").build())
+                .build();
+        PipelinePlan plan = PipelinePlanner.plan(spec);
+        assertEquals(List.of(3_600_000L, 300_000L, 0L, 0L),
+                java.util.Arrays.stream(PipelineJobs.restOfCriticalPathMillis(plan)).boxed().toList());
+        JournalEvent.JobsSubmitted entry = PipelineJobs.of(plan, 1, accepted(plan), T0);
+        assertEquals(List.of(T0 - 3_600_000L, T0 - 300_000L, T0, T0),
+                entry.jobs().stream().map(JobSpec::deadlineMillis).toList());
+        assertNull(PipelineJobs.of(plan, 1, accepted(plan)).jobs().get(0).deadlineMillis(), "no pipeline deadline, none");
+
+        LabqHome home = LabqHome.of(dir.resolve("home"));
+        long before = System.currentTimeMillis();
+        PipelineSubmission.submit(home, plan, "ana");
+        JobTable table = JobsReader.fold(home);
+        long a = table.get(JobId.of(1)).spec().deadlineMillis();
+        long c = table.get(JobId.of(3)).spec().deadlineMillis();
+        assertEquals(3_600_000L, c - a, "a's deadline is c's hour earlier");
+        assertTrue(c >= before + 4 * 3_600_000L - 60_000 && c <= System.currentTimeMillis() + 4 * 3_600_000L, "c: +4h");
+        PipelinePlan late = PipelinePlanner.plan(PipelineSpec.builder("late", "default").deadline("2001-01-01T00:00:00Z")
+                .task(TaskSpec.builder("t").run("t").build()).build());
+        InvalidInputException past = assertThrows(InvalidInputException.class, () -> PipelineSubmission.submit(home, late, "ana"));
+        assertTrue(past.getMessage().contains("in the past"), past.getMessage());
+    }
+
+    @Test
+    void manyJobsAtOnceAreOneEntryOrNothing(@TempDir Path dir) {
+        LabqHome home = LabqHome.of(dir.resolve("home"));
+        List<JobSpec> jobs = List.of(JobSpec.process(null, "ana", "true").build(), JobSpec.process(null, "ana", "false").build());
+        assertEquals(JobId.of(1), PipelineSubmission.submitAll(home, jobs));
+        assertEquals("default", JobsReader.fold(home).get(JobId.of(2)).spec().project());
+        List<JobSpec> withBad = List.of(JobSpec.process(null, "ana", "true").build(),
+                JobSpec.process(null, "ana", "true").resources(new Resources(100_000, 1, 0, null)).build());
+        assertTrue(assertThrows(InvalidInputException.class, () -> PipelineSubmission.submitAll(home, withBad))
+                .getMessage().contains("job 2: cpus"));
+        assertThrows(InvalidInputException.class, () -> PipelineSubmission.submitAll(home, List.of()));
+        List<JobSpec> after = List.of(JobSpec.process(null, "ana", "true").afterOk(JobId.of(2)).build());
+        assertEquals(JobId.of(3), PipelineSubmission.submitAll(home, after));
+        assertEquals(3, JobsReader.fold(home).all().size());
+    }
 }
