@@ -9,6 +9,7 @@ import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.PipelineTask;
 import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.pipeline.LandseerConfig;
+import dev.labq.core.pipeline.LandseerPriorityPolicy;
 import dev.labq.core.pipeline.LandseerScheduler;
 import dev.labq.core.pipeline.PipelineFile;
 import dev.labq.core.pipeline.PipelineJobs;
@@ -283,7 +284,7 @@ final class PipelineCommand implements Runnable {
                 }
                 task.put("dependencyLevel", t.dependencyLevel());
                 task.put("usageCounter", t.usageCounter());
-                task.put("priority", t.dependencyLevel() * 1000 - t.usageCounter());
+                task.put("priority", LandseerPriorityPolicy.priority(t.dependencyLevel(), t.usageCounter()));
                 task.put("state", job.state().name());
                 task.set("after", PolicyOutput.JSON.valueToTree(job.spec().afterOk().stream().map(JobId::value).toList()));
                 task.set("workflows", PolicyOutput.JSON.valueToTree(t.workflows()));
