@@ -14,6 +14,7 @@ import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.pipeline.PipelinePlanner;
 import dev.labq.core.pipeline.PipelineSpec;
 import dev.labq.core.pipeline.PriorResults;
+import dev.labq.core.time.Clock;
 import dev.labq.store.Journal;
 import dev.labq.store.JournalEntry;
 import dev.labq.store.JournalReader;
@@ -91,11 +92,12 @@ public final class PipelineSubmitBench implements Harness {
              Journal journal = Journal.open(home.home().journal(), home.home().jobIds())) {
             LabqConfig config = LabqConfig.load(home.root());
             SubmissionValidator validator = new SubmissionValidator(config, MachineInventory.of(config.machine()));
+            Clock clock = Clock.system();
             long b0 = System.nanoTime();
             List<JobId> ids = new ArrayList<>(parsed.tasks().size());
             for (int i = 0; i < parsed.tasks().size(); i++) {
                 List<JobId> after = parsed.tasks().get(i).dependencies().stream().map(ids::get).toList();
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 JobSpec spec = validator.accept(parsed.jobSpec(i, "bench", after), id -> true, now);
                 ids.add(JobId.of(EventCodec.appendSubmission(journal, now, spec).number()));
             }
@@ -127,7 +129,7 @@ public final class PipelineSubmitBench implements Harness {
                 core.apply(e.index(), e.timestampMillis(), EventCodec.decode(e));
             }
         }
-        return core.decide(System.currentTimeMillis()).size();
+        return core.decide(Clock.system().millis()).size();
     }
 
     /** A pipeline file of {@code stages} stages with {@code options} tools each, every combination a workflow. */

@@ -111,7 +111,7 @@ final class SortEveryDecisionDecider {
 
     /** Folds one journal entry, as {@link DecisionCore#apply} does. */
     List<JobChange> apply(long index, long timestampMillis, JournalEvent event) {
-        int highestBefore = event instanceof JournalEvent.ProjectSet ? highestImportance() : 0;
+        int highestBefore = event instanceof JournalEvent.ProjectSet ? context.highestImportance() : 0;
         List<JobChange> changes = table.apply(index, timestampMillis, event);
         ledger.apply(index, timestampMillis, event, changes);
         if (event instanceof Dispatched d && changes.isEmpty()) {
@@ -123,7 +123,7 @@ final class SortEveryDecisionDecider {
             }
         }
         if (event instanceof JournalEvent.ProjectSet set && set.importance() != null) {
-            if (highestImportance() != highestBefore) {
+            if (context.highestImportance() != highestBefore) {
                 recomputeAll = true;
             } else {
                 importanceChanged.add(set.project());
@@ -223,14 +223,6 @@ final class SortEveryDecisionDecider {
                 key(ended.job, context);
             }
         }
-    }
-
-    private int highestImportance() {
-        int highest = 1;
-        for (String project : context.config().projects().keySet()) {
-            highest = Math.max(highest, context.projectImportance(project));
-        }
-        return highest;
     }
 
     /** Moves the next decision's key time to its own instant, as {@link DecisionCore#recomputeAll()} does. */

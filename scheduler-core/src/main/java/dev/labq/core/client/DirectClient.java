@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -85,14 +86,11 @@ final class DirectClient implements LabqClient {
         if (deadline != null && deadline <= now) {
             throw new InvalidInputException("deadline", plan.deadline(), "the pipeline's deadline is in the past; give a later one");
         }
-        List<JobSpec> accepted = new ArrayList<>(plan.tasks().size());
+        List<JobSpec> specs = new ArrayList<>(plan.tasks().size());
         for (int i = 0; i < plan.tasks().size(); i++) {
-            try {
-                accepted.add(validator().accept(plan.jobSpec(i, user, List.of()), id -> false, now));
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException("task " + plan.tasks().get(i).name() + ": " + e.field(), e.value(), e.fix());
-            }
+            specs.add(plan.jobSpec(i, user, List.of())); // dependencies are within the block: added after
         }
+        List<JobSpec> accepted = acceptAll(specs, id -> false, now, i -> "task " + plan.tasks().get(i).name());
         Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
                 first -> PipelineJobs.of(plan, first, accepted, deadline));
         return JobId.of(numbered.number());
@@ -109,17 +107,23 @@ final class DirectClient implements LabqClient {
         long now = clock.millis();
         boolean dependencies = specs.stream().anyMatch(s -> !s.afterOk().isEmpty());
         Predicate<JobId> exists = dependencies ? JobsReader.fold(home)::contains : id -> false;
+        List<JobSpec> accepted = acceptAll(specs, exists, now, i -> "job " + (i + 1));
+        Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
+                first -> new JournalEvent.JobsSubmitted(JobId.of(first), accepted));
+        return JobId.of(numbered.number());
+    }
+
+    /** Every spec as a submission accepts it, or the first refusal, naming which one ({@code place}) it was. */
+    private List<JobSpec> acceptAll(List<JobSpec> specs, Predicate<JobId> exists, long now, IntFunction<String> place) {
         List<JobSpec> accepted = new ArrayList<>(specs.size());
         for (int i = 0; i < specs.size(); i++) {
             try {
                 accepted.add(validator().accept(specs.get(i), exists, now));
             } catch (InvalidInputException e) {
-                throw new InvalidInputException("job " + (i + 1) + ": " + e.field(), e.value(), e.fix());
+                throw new InvalidInputException(place.apply(i) + ": " + e.field(), e.value(), e.fix());
             }
         }
-        Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
-                first -> new JournalEvent.JobsSubmitted(JobId.of(first), accepted));
-        return JobId.of(numbered.number());
+        return accepted;
     }
 
     @Override

@@ -139,7 +139,7 @@ public final class DecisionCore {
 
     /** Applies one journal entry to the table and the ledger and keeps the ready index and the pool in step. */
     public List<JobChange> apply(long index, long timestampMillis, JournalEvent event) {
-        int highestBefore = event instanceof JournalEvent.ProjectSet ? highestImportance() : 0;
+        int highestBefore = event instanceof JournalEvent.ProjectSet ? context.highestImportance() : 0;
         List<JobChange> changes = table.apply(index, timestampMillis, event);
         ledger.apply(index, timestampMillis, event, changes);
         if (event instanceof Dispatched d && changes.isEmpty()) {
@@ -151,7 +151,7 @@ public final class DecisionCore {
             }
         }
         if (event instanceof JournalEvent.ProjectSet set && set.importance() != null) {
-            if (highestImportance() != highestBefore) {
+            if (context.highestImportance() != highestBefore) {
                 recomputeAll = true; // importances are relative to the highest: every job's key moves
             } else {
                 importanceChanged.add(set.project());
@@ -191,7 +191,7 @@ public final class DecisionCore {
         long id = job.id().value();
         if (job.state() == JobState.PENDING && !inFlight.containsKey(id) && table.dependenciesMet(job)) {
             ReadyIndex.Entry present = ready.get(id);
-            if (present != null && present.job.equals(job)) {
+            if (present != null && (present.job == job || present.job.equals(job))) {
                 return; // the same job again (a change that did not touch it): its key line still holds
             }
             ready.add(job, policy.keyLine(job, at), policy.tiebreak(job),
@@ -226,14 +226,6 @@ public final class DecisionCore {
             accountKeysAt = nowMillis;
             accountKeysVersion = ledger.version();
         }
-    }
-
-    private int highestImportance() {
-        int highest = 1;
-        for (String project : context.config().projects().keySet()) {
-            highest = Math.max(highest, context.projectImportance(project));
-        }
-        return highest;
     }
 
     /** Re-keys every ready job at the next decision, whether or not its key line ended. */

@@ -23,6 +23,15 @@ public record PolicyContext(long nowMillis, LabqConfig config, UsageLedger ledge
         return set != null ? set : config.importanceOf(project);
     }
 
+    /** The highest importance of a configured project (at least 1): importance factors are relative to it. */
+    public int highestImportance() {
+        int highest = 1;
+        for (String project : config.projects().keySet()) {
+            highest = Math.max(highest, projectImportance(project));
+        }
+        return highest;
+    }
+
     /** A project's share ({@code user} null), or a user's within its project: set, else configured. */
     public double share(String project, String user) {
         Double set = ledger.shareOverride(project, user);

@@ -44,18 +44,16 @@ public final class FairShareTable {
         this.atMillis = context.nowMillis();
         this.ledger = context.ledger();
         this.version = ledger.version();
-        int max = 1;
         double shareSum = 0;
         double usageSum = 0;
         Map<String, Double> usage = new HashMap<>();
         for (String project : context.config().projects().keySet()) {
-            max = Math.max(max, context.projectImportance(project));
             shareSum += context.share(project, null);
             double used = ledger.decayedUsage(project, null, atMillis);
             usage.put(project, used);
             usageSum += used;
         }
-        this.maxImportance = max;
+        this.maxImportance = context.highestImportance();
         for (String project : context.config().projects().keySet()) {
             double used = usage.get(project);
             projects.put(project, Share.of(usageSum > 0 ? used / usageSum : 0,

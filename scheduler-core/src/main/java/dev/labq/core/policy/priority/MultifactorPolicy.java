@@ -132,7 +132,10 @@ public final class MultifactorPolicy implements PriorityPolicy {
     public KeyLine keyLine(JobStatus job, PolicyContext context) {
         PrioritySettings settings = context.config().priority();
         PrioritySettings.Weights w = settings.weights();
-        double fixed = w.importance() * importanceValue(job, context) + w.deadline() * deadlineValue(job, context);
+        Long deadline = job.spec().deadlineMillis();
+        long slack = deadline == null ? 0 : slackMillis(job, context);
+        double urgency = deadline == null ? 0 : urgency(slack, settings);
+        double fixed = w.importance() * importanceValue(job, context) + w.deadline() * urgency;
         if (w.size() > 0) {
             fixed += w.size() * sizeValue(job.spec().resources(), context.inventory());
         }
@@ -141,7 +144,7 @@ public final class MultifactorPolicy implements PriorityPolicy {
             fixed -= w.nice() * (nice / (double) JobSpec.MAX_NICE);
         }
         long now = context.nowMillis();
-        long until = deadlineRefresh(job, context);
+        long until = deadline == null ? Long.MAX_VALUE : deadlineRefresh(job, context, slack, urgency);
         double maxAgeMillis = settings.maxAgeHours() * 3_600_000;
         long submit = job.submitMillis();
         if (w.age() == 0) {
@@ -164,19 +167,15 @@ public final class MultifactorPolicy implements PriorityPolicy {
      * 1 then); at the next refresh of the period while it rises by more than {@code deadlineResolution} points a
      * period; else when it will have risen by that much. Never after slack runs out, when it becomes 1.
      */
-    private static long deadlineRefresh(JobStatus job, PolicyContext context) {
+    private static long deadlineRefresh(JobStatus job, PolicyContext context, long slack, double urgency) {
         PrioritySettings settings = context.config().priority();
         double weight = settings.weights().deadline();
-        if (job.spec().deadlineMillis() == null || weight == 0) {
-            return Long.MAX_VALUE;
-        }
-        long slack = slackMillis(job, context);
-        if (slack <= 0) {
+        if (weight == 0 || slack <= 0) {
             return Long.MAX_VALUE;
         }
         long now = context.nowMillis();
         double halfLifeMillis = settings.deadlineHalfLifeMinutes() * 60_000;
-        double contribution = weight * Math.pow(2, -slack / halfLifeMillis);
+        double contribution = weight * urgency;
         // contribution x 2^(d / halfLife) = contribution + resolution
         double untilRisen = contribution > 0
                 ? halfLifeMillis * Math.log1p(settings.deadlineResolution() / contribution) / Math.log(2)
@@ -217,14 +216,12 @@ public final class MultifactorPolicy implements PriorityPolicy {
     }
 
     private static double deadlineValue(JobStatus job, PolicyContext context) {
-        if (job.spec().deadlineMillis() == null) {
-            return 0;
-        }
-        long slack = slackMillis(job, context);
-        if (slack <= 0) {
-            return 1;
-        }
-        return Math.pow(2, -slack / (context.config().priority().deadlineHalfLifeMinutes() * 60_000));
+        return job.spec().deadlineMillis() == null ? 0 : urgency(slackMillis(job, context), context.config().priority());
+    }
+
+    /** 1 at no slack, halving every {@code deadlineHalfLifeMinutes} of it. */
+    private static double urgency(long slackMillis, PrioritySettings settings) {
+        return slackMillis <= 0 ? 1 : Math.pow(2, -slackMillis / (settings.deadlineHalfLifeMinutes() * 60_000));
     }
 
     private static double ageValue(JobStatus job, PolicyContext context) {
@@ -286,11 +283,7 @@ public final class MultifactorPolicy implements PriorityPolicy {
             this.config = context.config();
             this.ledger = context.ledger();
             this.overrides = context.ledger().overridesVersion();
-            int highest = 1;
-            for (String project : config.projects().keySet()) {
-                highest = Math.max(highest, context.projectImportance(project));
-            }
-            this.max = highest;
+            this.max = context.highestImportance();
         }
 
         boolean isFor(PolicyContext context) {
