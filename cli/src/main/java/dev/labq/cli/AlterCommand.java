@@ -2,7 +2,6 @@ package dev.labq.cli;
 
 import dev.labq.core.client.LabqClient;
 import dev.labq.core.domain.Alteration;
-import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.TimeSpecs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +20,9 @@ final class AlterCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(arity = "1..*", paramLabel = "JOBID", converter = JobIdsParameter.class, description = "job ids")
-    List<JobId> jobs;
+    @Parameters(arity = "1..*", paramLabel = "JOBID", converter = JobRef.Converter.class,
+            description = "job ids; ARRAY_TASK (e.g. 12_3) for one task of an array, whose id alone is its first task")
+    List<JobRef> jobs;
 
     @Option(names = "--deadline", paramLabel = "WHEN", description = "finish by: 2026-12-01T12:00 (your time zone), ...Z, or +2h")
     String deadline;
@@ -43,8 +43,8 @@ final class AlterCommand implements Callable<Integer> {
                         common.invocation().zone()),
                 importance, time == null ? null : TimeSpecs.parseTimeLimitSeconds(time), nice);
         try (LabqClient client = common.client()) {
-            for (JobId job : jobs) {
-                client.alter(job, change);
+            for (JobRef job : jobs) {
+                client.alter(job.resolve(client), change);
                 common.invocation().out().println("job " + job + " altered");
             }
         }

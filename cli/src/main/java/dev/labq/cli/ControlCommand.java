@@ -1,7 +1,7 @@
 package dev.labq.cli;
 
 import dev.labq.core.client.LabqClient;
-import dev.labq.core.domain.JobId;
+import dev.labq.core.ring.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
@@ -13,18 +13,19 @@ abstract class ControlCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(arity = "1..*", paramLabel = "JOBID", converter = JobIdsParameter.class, description = "job ids")
-    List<JobId> jobs;
+    @Parameters(arity = "1..*", paramLabel = "JOBID", converter = JobRef.Converter.class,
+            description = "job ids; an array's id means all its tasks, ARRAY_TASK (e.g. 12_3) one of them")
+    List<JobRef> jobs;
 
-    abstract void apply(LabqClient client, JobId job);
+    abstract Command.Action action();
 
     abstract String done();
 
     @Override
     public Integer call() {
         try (LabqClient client = common.client()) {
-            for (JobId job : jobs) {
-                apply(client, job);
+            for (JobRef job : jobs) {
+                client.control(action(), job.resolve(client), job.wholeArray());
                 common.invocation().out().println("job " + job + " " + done());
             }
         }

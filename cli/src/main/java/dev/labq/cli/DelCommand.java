@@ -1,7 +1,5 @@
 package dev.labq.cli;
 
-import dev.labq.core.client.LabqClient;
-import dev.labq.core.domain.JobId;
 import picocli.CommandLine.Command;
 
 /** Cancels jobs. */
@@ -10,8 +8,8 @@ import picocli.CommandLine.Command;
         "Pending and held jobs end at once; running ones get TERM, then KILL after the grace period."})
 final class DelCommand extends ControlCommand {
     @Override
-    void apply(LabqClient client, JobId job) {
-        client.cancel(job);
+    dev.labq.core.ring.Command.Action action() {
+        return dev.labq.core.ring.Command.Action.CANCEL;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.labq.cli;
 
 import dev.labq.core.client.LabqClient;
 import dev.labq.core.decision.Explanation;
-import dev.labq.core.domain.JobId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +18,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "JOBID", converter = JobIdsParameter.class, description = "job id")
-    JobId job;
+    @Parameters(index = "0", paramLabel = "JOBID", converter = JobRef.Converter.class,
+            description = "job id; ARRAY_TASK (e.g. 12_3) for one task of an array, whose id alone is its first task")
+    JobRef job;
 
     @Option(names = "--json", description = "print one JSON object (fields: priority, factors, reason, ahead, estimatedStart, budget, ...)")
     boolean json;
@@ -29,7 +29,7 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Explanation e;
         try (LabqClient client = common.client()) {
-            e = client.explain(job);
+            e = client.explain(job.resolve(client));
         }
         if (json) {
             common.invocation().out().println(PolicyOutput.JSON.writeValueAsString(PolicyOutput.explanation(e)));

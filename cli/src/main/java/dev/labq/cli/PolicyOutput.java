@@ -32,6 +32,9 @@ final class PolicyOutput {
     static ObjectNode explanation(Explanation e) {
         ObjectNode node = JSON.createObjectNode();
         node.put("job", e.job().id().value());
+        if (e.job().spec().array() != null) {
+            node.put("arrayTask", e.job().spec().array().label());
+        }
         node.put("name", e.job().spec().name());
         node.put("project", e.job().spec().project());
         node.put("user", e.job().spec().user());
@@ -137,7 +140,8 @@ final class PolicyOutput {
     }
 
     static void printExplanation(Explanation e, long nowMillis, PrintStream out) {
-        out.printf(Locale.ROOT, "job %s (%s, project %s, user %s): %s, %s%n", e.job().id(), e.job().spec().name(),
+        String task = e.job().spec().array() == null ? "" : " [" + e.job().spec().array().label() + "]";
+        out.printf(Locale.ROOT, "job %s%s (%s, project %s, user %s): %s, %s%n", e.job().id(), task, e.job().spec().name(),
                 e.job().spec().project(), e.job().spec().user(), e.job().state(), e.reason());
         if (e.priority() != null) {
             out.printf(Locale.ROOT, "priority %.1f by %s:%n", e.priority().value(), e.policy());

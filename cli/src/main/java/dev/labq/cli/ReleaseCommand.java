@@ -1,15 +1,13 @@
 package dev.labq.cli;
 
-import dev.labq.core.client.LabqClient;
-import dev.labq.core.domain.JobId;
 import picocli.CommandLine.Command;
 
 /** Releases held jobs. */
 @Command(name = "release", description = "Release held jobs: they become pending again.")
 final class ReleaseCommand extends ControlCommand {
     @Override
-    void apply(LabqClient client, JobId job) {
-        client.release(job);
+    dev.labq.core.ring.Command.Action action() {
+        return dev.labq.core.ring.Command.Action.RELEASE;
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.labq.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.labq.core.client.LabqClient;
+import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobState;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.state.JobStatus;
 import picocli.CommandLine.Command;
@@ -22,15 +24,20 @@ import java.util.concurrent.Callable;
         "List jobs.",
         "Shows pending, held and running jobs, and those that ended in the last 5 minutes (all with -a).",
         "REASON says why a pending job waits (Priority, Resources, Dependency, Held, NoScheduler,",
-        "BudgetCap(...), BudgetAllowance(...)) or how an ended one ended; `labq explain ID` says more."})
+        "JobArrayTaskLimit, BudgetCap(...), BudgetAllowance(...)) or how an ended one ended; `labq explain ID`",
+        "says more. An array's pending tasks that wait for the same reason show as one line, ID_[INDICES]."})
 final class StatCommand implements Callable<Integer> {
     static final long RECENT_MILLIS = 5 * 60_000;
 
     @Mixin
     CommonOptions common;
 
-    @Parameters(paramLabel = "JOBID", converter = JobIdsParameter.class, description = "only these jobs (any state)")
-    List<JobId> ids = new ArrayList<>();
+    @Parameters(paramLabel = "JOBID", converter = JobRef.Converter.class,
+            description = "only these jobs (any state); an array's id means all its tasks, ARRAY_TASK one of them")
+    List<JobRef> ids = new ArrayList<>();
+
+    @Option(names = {"-r", "--array"}, description = "one line per array task, not one for an array's pending tasks")
+    boolean eachTask;
 
     @Option(names = {"-a", "--all"}, description = "every job, however long ago it ended")
     boolean all;
@@ -48,7 +55,7 @@ final class StatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<JobStatus> jobs;
         try (LabqClient client = common.client()) {
-            jobs = client.stat(ids);
+            jobs = client.stat(named(client));
         }
         long now = dev.labq.core.time.Clock.system().millis();
         List<JobStatus> shown = jobs.stream()
@@ -61,20 +68,96 @@ final class StatCommand implements Callable<Integer> {
             ObjectMapper mapper = EventCodec.Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
             common.invocation().out().println(mapper.writeValueAsString(shown));
         } else {
-            print(shown, now, common.invocation().out());
+            print(shown, now, eachTask, common.invocation().out());
         }
         return ExitCodes.OK;
     }
 
-    static void print(List<JobStatus> jobs, long now, PrintStream out) {
+    /** The ids asked for, an array's id standing for every one of its tasks; none: all jobs. */
+    private List<JobId> named(LabqClient client) {
+        List<JobId> named = new ArrayList<>();
+        for (JobRef ref : ids) {
+            JobId id = ref.resolve(client);
+            ArrayTask task = ref.wholeArray() ? client.stat(List.of(id)).get(0).spec().array() : null;
+            if (task != null && task.arrayId() == id.value()) {
+                for (int i = 0; i < task.array().size(); i++) {
+                    named.add(JobId.of(id.value() + i));
+                }
+            } else {
+                named.add(id);
+            }
+        }
+        return named;
+    }
+
+    /**
+     * Prints one line per job, ordered by id; an array task's id is written {@code ARRAY_TASK}, and unless
+     * {@code eachTask} the array's pending tasks that wait for one reason, one after another, fold into a line
+     * {@code ARRAY_[INDICES]}, as {@code squeue} does.
+     */
+    static void print(List<JobStatus> jobs, long now, boolean eachTask, PrintStream out) {
         String format = "%7s %-16s %-10s %-8s %-9s %10s  %s%n";
         StringBuilder table = new StringBuilder(64 * (jobs.size() + 1));
         table.append(String.format(format, "JOBID", "NAME", "PROJECT", "USER", "STATE", "TIME", "REASON"));
-        for (JobStatus j : jobs) {
-            table.append(String.format(format, j.id(), cut(j.spec().name(), 16), cut(j.spec().project(), 10),
+        for (int i = 0; i < jobs.size(); ) {
+            JobStatus j = jobs.get(i);
+            int end = i + 1;
+            String id = j.spec().array() == null ? j.id().toString() : j.spec().array().label();
+            if (!eachTask && foldable(j)) {
+                List<Integer> indices = new ArrayList<>();
+                indices.add(j.spec().array().taskId());
+                while (end < jobs.size() && foldsWith(j, jobs.get(end))) {
+                    indices.add(jobs.get(end++).spec().array().taskId());
+                }
+                if (indices.size() > 1) {
+                    id = j.spec().array().arrayId() + "_[" + indexList(indices) + limit(j.spec().array()) + "]";
+                }
+            }
+            table.append(String.format(format, id, cut(j.spec().name(), 16), cut(j.spec().project(), 10),
                     cut(j.spec().user(), 8), j.state(), elapsed(j, now), reason(j)));
+            i = end;
         }
         out.print(table);
+    }
+
+    private static boolean foldable(JobStatus j) {
+        return j.spec().array() != null && j.state() == JobState.PENDING;
+    }
+
+    private static boolean foldsWith(JobStatus first, JobStatus next) {
+        return foldable(next) && next.spec().array().arrayId() == first.spec().array().arrayId()
+                && java.util.Objects.equals(next.reason(), first.reason());
+    }
+
+    private static String limit(ArrayTask task) {
+        return task.array().maxRunning() > 0 ? "%" + task.array().maxRunning() : "";
+    }
+
+    /** Ascending indices as runs: {@code 3-9}, {@code 0-12:4} for a run with a step, single ones by commas. */
+    static String indexList(List<Integer> indices) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < indices.size(); ) {
+            int start = indices.get(i);
+            int end = i;
+            int step = i + 1 < indices.size() ? indices.get(i + 1) - start : 1;
+            while (end + 1 < indices.size() && indices.get(end + 1) - indices.get(end) == step) {
+                end++;
+            }
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            if (end == i || step > 1 && end == i + 1) {
+                out.append(start); // a pair with a gap reads better as two numbers
+                end = i;
+            } else {
+                out.append(start).append('-').append(indices.get(end));
+                if (step > 1) {
+                    out.append(':').append(step);
+                }
+            }
+            i = end + 1;
+        }
+        return out.toString();
     }
 
     private static String reason(JobStatus j) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.labq.core.client.LabqClient;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
@@ -91,6 +92,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wrap", paramLabel = "COMMAND", description = "run this shell command line (through /bin/sh -c)")
     String wrap;
 
+    @Option(names = {"-a", "--array"}, paramLabel = "INDICES", description = {
+            "a job array, one entry for all its tasks: 0-999, 1,3,5-9 or 0-15:4, with %N to run at most N at once;",
+            "each task gets LABQ_ARRAY_JOB_ID and LABQ_ARRAY_TASK_ID (and SLURM_ARRAY_TASK_ID, ...)"})
+    String array;
+
     @Option(names = "--parsable", description = "print only the job id")
     boolean parsable;
 
@@ -108,7 +114,14 @@ final class SubmitCommand implements Callable<Integer> {
         if (file != null) {
             return submitFile();
         }
-        JobSpec spec = toSpec(command.isEmpty() ? null : directives(common.invocation().resolve(Path.of(command.get(0)))));
+        SubmitCommand script = command.isEmpty() ? null : directives(common.invocation().resolve(Path.of(command.get(0))));
+        JobSpec spec = toSpec(script);
+        String arrayText = first(array, script == null ? null : script.array);
+        if (arrayText != null) {
+            JobId id = PipelineSubmission.submitArray(common.home(), spec, ArraySpec.parse(arrayText));
+            common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
+            return ExitCodes.OK;
+        }
         try (LabqClient client = common.client()) {
             JobId id = client.submit(spec);
             common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
@@ -124,6 +137,9 @@ final class SubmitCommand implements Callable<Integer> {
     private int submitFile() throws IOException {
         if (!command.isEmpty() || wrap != null) {
             throw new InvalidInputException("file", file, "give either --file or a command, not both");
+        }
+        if (array != null) {
+            throw new InvalidInputException("array", array, "give either --file or --array, not both; submit each array on its own");
         }
         Path path = common.invocation().resolve(file);
         List<String> lines;
@@ -189,6 +205,9 @@ final class SubmitCommand implements Callable<Integer> {
             new CommandLine(line).parseArgs(args.toArray(String[]::new));
             if (line.file != null) {
                 throw new InvalidInputException("file", line.file, "a line cannot name another file");
+            }
+            if (line.array != null) {
+                throw new InvalidInputException("array", line.array, "a line cannot be an array; submit arrays with --array");
             }
             line.common = common;
             return line.toSpec(this);

@@ -239,8 +239,16 @@ public final class LabqScheduler implements AutoCloseable {
     }
 
     private void control(Command.Action action, JobId job) {
+        control(action, job, false);
+    }
+
+    /**
+     * Holds, releases or cancels a job; with {@code wholeArray}, an id that names a job array means every task
+     * of it the action applies to (one journal entry), as Slurm's {@code scancel ARRAY_ID}.
+     */
+    public void control(Command.Action action, JobId job, boolean wholeArray) {
         CompletableFuture<JobStatus> reply = new CompletableFuture<>();
-        ask(new Command.Control(action, job, reply), reply);
+        ask(new Command.Control(action, job, wholeArray, reply), reply);
     }
 
     /** Changes a job that has not ended ({@code labq alter}); the next decision uses it. */

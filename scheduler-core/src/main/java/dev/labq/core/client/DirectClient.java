@@ -9,8 +9,7 @@ import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ResourcePool;
 import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
-import dev.labq.core.domain.AllowedTransitions;
-import dev.labq.core.domain.IllegalJobStateChangeException;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
@@ -19,7 +18,9 @@ import dev.labq.core.domain.TimeSpecs;
 import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.event.JournalEvent;
+import dev.labq.core.intake.ControlRequests;
 import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.ring.Command;
 import dev.labq.core.pipeline.DedupScope;
 import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
@@ -113,6 +114,18 @@ final class DirectClient implements LabqClient {
         return JobId.of(numbered.number());
     }
 
+    /**
+     * Accepts a job array ({@code labq submit --array}): the template is validated once, as a submission would
+     * be, and the array appended as one small entry under a block of job ids, one per task. Returns the
+     * array's id (its first task's).
+     */
+    JobId submitArray(JobSpec spec, ArraySpec array) {
+        Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
+        long now = clock.millis();
+        JobSpec accepted = validator().accept(spec, exists, now);
+        return JobId.of(EventCodec.appendArray(writable(), now, accepted, array).number());
+    }
+
     /** Every spec as a submission accepts it, or the first refusal, naming which one ({@code place}) it was. */
     private List<JobSpec> acceptAll(List<JobSpec> specs, Predicate<JobId> exists, long now, IntFunction<String> place) {
         List<JobSpec> accepted = new ArrayList<>(specs.size());
@@ -128,25 +141,22 @@ final class DirectClient implements LabqClient {
 
     @Override
     public void hold(JobId job) {
-        JobStatus status = current(job);
-        AllowedTransitions.check(job, status.state(), JobState.HELD);
-        append(new JournalEvent.Held(job));
+        control(Command.Action.HOLD, job, false);
     }
 
     @Override
     public void release(JobId job) {
-        JobStatus status = current(job);
-        if (status.state() != JobState.HELD) {
-            throw new IllegalJobStateChangeException(job, status.state(), JobState.PENDING);
-        }
-        append(new JournalEvent.Released(job));
+        control(Command.Action.RELEASE, job, false);
     }
 
     @Override
     public void cancel(JobId job) {
-        JobStatus status = current(job);
-        AllowedTransitions.check(job, status.state(), JobState.CANCELLED);
-        append(new JournalEvent.CancelRequested(job));
+        control(Command.Action.CANCEL, job, false);
+    }
+
+    @Override
+    public void control(Command.Action action, JobId job, boolean wholeArray) {
+        append(ControlRequests.entry(action, JobsReader.fold(home), job, wholeArray));
     }
 
     /** Once per client: reading the machine (OSHI) costs a third of a second. */

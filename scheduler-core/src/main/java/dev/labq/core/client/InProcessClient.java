@@ -6,6 +6,7 @@ import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
 
 import java.util.List;
@@ -43,6 +44,11 @@ public final class InProcessClient implements LabqClient {
     @Override
     public void cancel(JobId job) {
         scheduler.cancel(job);
+    }
+
+    @Override
+    public void control(Command.Action action, JobId job, boolean wholeArray) {
+        scheduler.control(action, job, wholeArray);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
 
 import java.util.List;
@@ -38,6 +39,12 @@ public interface LabqClient extends AutoCloseable {
     void release(JobId job);
 
     void cancel(JobId job);
+
+    /**
+     * Holds, releases or cancels {@code job}; with {@code wholeArray}, an id that names a job array means every
+     * task of it the action applies to, in one journal entry (as Slurm's {@code scancel ARRAY_ID}).
+     */
+    void control(Command.Action action, JobId job, boolean wholeArray);
 
     /** Changes a job that has not ended: deadline, importance, time limit, nice ({@code labq alter}). */
     void alter(JobId job, Alteration change);

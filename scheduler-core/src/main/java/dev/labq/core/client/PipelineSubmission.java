@@ -1,6 +1,7 @@
 package dev.labq.core.client;
 
 import dev.labq.core.LabqHome;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.pipeline.PipelinePlan;
@@ -8,7 +9,7 @@ import dev.labq.core.pipeline.PipelinePlan;
 import java.util.List;
 
 /**
- * Submits many jobs to a home at once, a planned pipeline or a list of jobs: one journal entry, all of them or
+ * Submits many jobs to a home at once, a planned pipeline, a list of jobs or an array: one journal entry, all of them or
  * none. It appends to the journal itself whether or not a scheduler runs (the journal takes appends from any
  * process; a running scheduler tails it), as {@link LabqClient#direct} does.
  */
@@ -27,6 +28,13 @@ public final class PipelineSubmission {
     public static JobId submitAll(LabqHome home, List<JobSpec> jobs) {
         try (DirectClient client = new DirectClient(home)) {
             return client.submitJobs(jobs);
+        }
+    }
+
+    /** Validates {@code spec} and appends it as a job array of {@code array}'s tasks; returns the array's id. */
+    public static JobId submitArray(LabqHome home, JobSpec spec, ArraySpec array) {
+        try (DirectClient client = new DirectClient(home)) {
+            return client.submitArray(spec, array);
         }
     }
 }

@@ -53,7 +53,8 @@ import java.util.function.Predicate;
  * never end in this plan, so a head waiting on one has no reserved time: jobs with a limit still backfill
  * (each holds resources for at most its limit), jobs without one do not. Backfill looks at the whole queue,
  * one bucket of same-shaped jobs of one account at a time ({@link ReadyIndex}). With backfill off, nothing
- * behind a waiting head starts. A job held back by its budget does not block the jobs behind it.
+ * behind a waiting head starts. A job held back by its budget, or an array task whose array already runs
+ * as many tasks as its {@code %N} allows, does not block the jobs behind it.
  *
  * <p>A decision reserves resources at once ("in flight") and is confirmed or voided when its
  * {@link Dispatched} entry comes back through the journal.
@@ -78,6 +79,8 @@ public final class DecisionCore {
     private final Map<Long, Allocation> inFlight = new HashMap<>();
     /** Running and in-flight jobs with the time their limit ends them: backfill's plan of the future. */
     private final Map<Long, RunningJob> running = new HashMap<>();
+    /** Of each array with a running limit, how many tasks are running or in flight. */
+    private final Map<Long, Integer> activeTasks = new HashMap<>();
     private final Capacity noCapacity;
     private PolicyContext context;
     private long accountKeysAt = Long.MIN_VALUE;
@@ -108,7 +111,7 @@ public final class DecisionCore {
         for (JobStatus job : table.all()) {
             if (job.state() == JobState.RUNNING && job.allocation() != null) {
                 pool.reserve(job.allocation());
-                running.put(job.id().value(), new RunningJob(job.allocation(), limitEnd(job.startMillis(), job.spec())));
+                occupy(job.id().value(), job.spec(), new RunningJob(job.allocation(), limitEnd(job.startMillis(), job.spec())));
                 ledger.restoreRunning(job);
             }
         }
@@ -125,6 +128,26 @@ public final class DecisionCore {
     }
 
     private record RunningJob(Allocation allocation, long endMillis) {
+    }
+
+    /** Records a job as running or in flight (or updates its plan), counting it against its array's limit. */
+    private void occupy(long id, JobSpec spec, RunningJob job) {
+        if (running.put(id, job) == null && spec.array() != null && spec.array().array().maxRunning() > 0) {
+            activeTasks.merge(spec.array().arrayId(), 1, Integer::sum);
+        }
+    }
+
+    /** The job is no longer running nor in flight. */
+    private void vacate(long id, JobSpec spec) {
+        if (running.remove(id) != null && spec.array() != null && spec.array().array().maxRunning() > 0) {
+            activeTasks.computeIfPresent(spec.array().arrayId(), (array, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /** Whether the array of {@code job} (when it limits its running tasks) has as many running as it may. */
+    private boolean atArrayLimit(JobSpec spec) {
+        return spec.array() != null && spec.array().array().maxRunning() > 0
+                && activeTasks.getOrDefault(spec.array().arrayId(), 0) >= spec.array().array().maxRunning();
     }
 
     /** When a job started at {@code startMillis} reaches its time limit; never, without one. */
@@ -146,7 +169,7 @@ public final class DecisionCore {
             Allocation voided = inFlight.remove(d.job().value());
             if (voided != null) {
                 pool.release(voided);
-                running.remove(d.job().value());
+                vacate(d.job().value(), table.get(d.job()).spec());
                 ledger.releaseTentative(d.job());
             }
         }
@@ -172,12 +195,12 @@ public final class DecisionCore {
             if (inFlight.remove(id) == null) {
                 pool.reserve(after.allocation()); // dispatched by an earlier scheduler run
             }
-            running.put(id, new RunningJob(after.allocation(), limitEnd(after.startMillis(), after.spec())));
+            occupy(id, after.spec(), new RunningJob(after.allocation(), limitEnd(after.startMillis(), after.spec())));
         } else if (before != null && before.state() == JobState.RUNNING && after.state() != JobState.RUNNING) {
             pool.release(before.allocation());
-            running.remove(id);
+            vacate(id, before.spec());
         } else if (after.state() == JobState.RUNNING && running.containsKey(id)) {
-            running.put(id, new RunningJob(after.allocation(), limitEnd(after.startMillis(), after.spec())));
+            occupy(id, after.spec(), new RunningJob(after.allocation(), limitEnd(after.startMillis(), after.spec())));
         }
         refreshReady(after, at);
         if (after.state() == JobState.COMPLETED) {
@@ -273,10 +296,15 @@ public final class DecisionCore {
      * {@code maxLimitSeconds} ({@link #ANY_LIMIT}: all) and, with a limit, ahead of {@code toBeat} (a search
      * may stop early); {@code null} for none. A budget decides for a whole group
      * (same account, same resources) unless it is a strict allowance, which also weighs each job's time
-     * limit; a group held back stays so for the rest of the decision, as usage only grows during one.
+     * limit; a group held back stays so for the rest of the decision, as usage only grows during one. So does
+     * the group of an array's tasks once as many run as the array allows.
      */
     private ReadyIndex.Entry admitted(ReadyIndex.Group group, long maxLimitSeconds, long nowMillis, ReadyIndex.Entry toBeat) {
         if (group.blockedAt == decision) {
+            return null;
+        }
+        if (group.maxRunning > 0 && activeTasks.getOrDefault(group.limitedArray, 0) >= group.maxRunning) {
+            group.blockedAt = decision;
             return null;
         }
         int kind = budgetKind(group.lane.account);
@@ -305,7 +333,7 @@ public final class DecisionCore {
         JobStatus job = entry.job;
         ready.remove(job.id().value());
         inFlight.put(job.id().value(), allocation);
-        running.put(job.id().value(), new RunningJob(allocation, limitEnd(nowMillis, job.spec())));
+        occupy(job.id().value(), job.spec(), new RunningJob(allocation, limitEnd(nowMillis, job.spec())));
         Priority priority = policy.recordedPriority(job, context);
         Map<String, Double> factors = new LinkedHashMap<>();
         priority.factors().forEach(f -> factors.put(f.name(), f.contribution()));
@@ -422,6 +450,9 @@ public final class DecisionCore {
         }
         if (!table.dependenciesMet(job)) {
             return "Dependency";
+        }
+        if (atArrayLimit(job.spec())) {
+            return "JobArrayTaskLimit";
         }
         String budget = budgets.admit(job.spec(), ledger, context.nowMillis());
         if (budget != null) {

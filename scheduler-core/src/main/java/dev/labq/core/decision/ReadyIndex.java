@@ -1,5 +1,6 @@
 package dev.labq.core.decision;
 
+import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.Resources;
 import dev.labq.core.policy.priority.KeyLine;
 import dev.labq.core.state.JobStatus;
@@ -104,7 +105,7 @@ final class ReadyIndex {
         /** {@code perMilli x now}: what every key line of the lane has risen by at the index's time. */
         double offset;
         final TreeSet<Group> groups = new TreeSet<>(BY_BEST);
-        final Map<Resources, Group> byShape = new HashMap<>();
+        final Map<GroupKey, Group> byShape = new HashMap<>();
 
         Lane(Account account, double perMilli) {
             this.account = account;
@@ -112,24 +113,33 @@ final class ReadyIndex {
         }
     }
 
-    /** A lane's jobs of one shape. The decision core keeps its per-decision marks on it. */
+    /**
+     * A lane's jobs of one shape; the tasks of an array with a running limit make a group of their own, so the
+     * limit, like a budget, holds the group back as one. The decision core keeps its per-decision marks on it.
+     */
     static final class Group {
         final Lane lane;
         final Resources shape;
+        /** The array whose tasks these are when it limits how many run at once, else 0. */
+        final long limitedArray;
+        /** That array's running limit, else 0. */
+        final int maxRunning;
         TreeSet<Entry> byKey = new TreeSet<>(WITHIN);
         TreeSet<Entry> byLimit = new TreeSet<>(BY_LIMIT);
         /** {@code byKey.first()}, kept: asked for at every step of a decision. */
         private Entry best;
-            private int slot;
+        private int slot;
         /** The shape it is one of the groups of. */
         Shape of;
         /** The decision at which a budget held this group back, or a placement refused its shape. */
         long blockedAt = -1;
         long refusedAt = -1;
 
-        Group(Lane lane, Resources shape) {
+        Group(Lane lane, Resources shape, long limitedArray, int maxRunning) {
             this.lane = lane;
             this.shape = shape;
+            this.limitedArray = limitedArray;
+            this.maxRunning = maxRunning;
         }
 
         Entry best() {
@@ -202,6 +212,15 @@ final class ReadyIndex {
     }
 
     private record AccountKey(String project, String user) {
+    }
+
+    /** A group within its lane: a shape, and the limited array its tasks are of (0: none). */
+    private record GroupKey(Resources resources, long limitedArray) {
+        static GroupKey of(JobStatus job) {
+            ArrayTask task = job.spec().array();
+            boolean limited = task != null && task.array().maxRunning() > 0;
+            return new GroupKey(job.spec().resources(), limited ? task.arrayId() : 0);
+        }
     }
 
     private final Map<Long, Entry> byId = new HashMap<>();
@@ -286,10 +305,12 @@ final class ReadyIndex {
             lanes.add(lane);
         }
         Resources resources = job.spec().resources();
-        Group group = lane.byShape.get(resources);
+        GroupKey key = GroupKey.of(job);
+        Group group = lane.byShape.get(key);
         if (group == null) {
-            group = new Group(lane, resources);
-            lane.byShape.put(resources, group);
+            group = new Group(lane, resources, key.limitedArray(),
+                    key.limitedArray() == 0 ? 0 : job.spec().array().array().maxRunning());
+            lane.byShape.put(key, group);
             Shape shape = shapes.computeIfAbsent(resources, Shape::new);
             group.of = shape;
             group.slot = shape.groups.size();
@@ -341,7 +362,7 @@ final class ReadyIndex {
             }
             return true;
         }
-        lane.byShape.remove(group.shape);
+        lane.byShape.remove(new GroupKey(group.shape, group.limitedArray));
         Shape shape = shapes.get(group.shape);
         Group last = shape.groups.remove(shape.groups.size() - 1);
         if (last != group) {

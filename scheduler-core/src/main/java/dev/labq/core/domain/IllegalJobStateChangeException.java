@@ -9,8 +9,13 @@ public final class IllegalJobStateChangeException extends LabqException {
     private final JobState to;
 
     public IllegalJobStateChangeException(JobId job, JobState from, JobState to) {
-        super(Kind.ILLEGAL_STATE, "job=" + job + " is " + from + " and cannot become " + to
-                + "; see `labq stat " + job + "` for its state");
+        this(job, job.toString(), from, to);
+    }
+
+    /** The same, naming the job as {@code name} (an array task as {@code ARRAY_TASK}). */
+    public IllegalJobStateChangeException(JobId job, String name, JobState from, JobState to) {
+        super(Kind.ILLEGAL_STATE, "job=" + name + " is " + from + " and cannot become " + to
+                + "; see `labq stat " + name + "` for its state");
         this.job = job;
         this.from = from;
         this.to = to;

@@ -26,22 +26,32 @@ import java.util.Map;
  * @param hold          submit held: the job waits until released
  * @param nice          lowers the job's priority, 0 (the default) to {@value #MAX_NICE}, as Slurm's {@code --nice}
  * @param pipeline      the pipeline task this job runs, or null for a job submitted on its own
+ * @param array         the array task this job is, or null for a job submitted on its own
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
-                      PipelineTask pipeline) {
+                      PipelineTask pipeline, ArrayTask array) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
+
+    /** A spec of a job that is not an array task. */
+    public JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
+                   String workdir, String project, String user, Resources resources, Integer importance,
+                   Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
+                   PipelineTask pipeline) {
+        this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
+                timeLimitSeconds, afterOk, hold, nice, pipeline, null);
+    }
 
     /** A spec of a job submitted on its own. */
     public JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null);
     }
 
     /** A spec with the default nice (0). */
@@ -49,7 +59,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null);
     }
 
     public JobSpec {
@@ -90,7 +100,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline, array);
+    }
+
+    /** The same spec as task {@code task} of an array. */
+    public JobSpec asArrayTask(ArrayTask task) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline, task);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -99,7 +115,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, pipeline);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, pipeline, array);
     }
 
     /** The nice the priority uses: 0 when none was given. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.labq.core.LabqException;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobSpec;
@@ -47,7 +48,8 @@ public final class EventCodec {
             JournalEvent.Requeued.class,        // 9
             JournalEvent.Altered.class,         // 10
             JournalEvent.ProjectSet.class,      // 11
-            JournalEvent.JobsSubmitted.class // 12
+            JournalEvent.JobsSubmitted.class,   // 12
+            JournalEvent.ArraySubmitted.class   // 13
     );
 
     private static final ObjectMapper JSON = Json.mapper();
@@ -93,6 +95,12 @@ public final class EventCodec {
         }
         return journal.appendNumberedBlock(typeOf(JournalEvent.JobsSubmitted.class), PAYLOAD_VERSION_GZIP,
                 timestampMillis, tasks, first -> gzip(encode(forFirst.apply(first))));
+    }
+
+    /** Appends a job array under a block of job ids, one per task: one small entry, whatever the array's size. */
+    public static Journal.Numbered appendArray(Journal journal, long timestampMillis, JobSpec spec, ArraySpec array) {
+        return journal.appendNumberedBlock(typeOf(JournalEvent.ArraySubmitted.class), PAYLOAD_VERSION,
+                timestampMillis, array.size(), first -> encode(new JournalEvent.ArraySubmitted(JobId.of(first), spec, array)));
     }
 
     private static byte[] gzip(byte[] bytes) {

@@ -2,10 +2,14 @@ package dev.labq.core.event;
 
 import dev.labq.core.domain.Allocation;
 import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.ArraySpec;
+import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
@@ -22,16 +26,28 @@ public sealed interface JournalEvent {
     record Submitted(JobId job, JobSpec spec) implements JournalEvent {
     }
 
-    /** A client held a pending job. */
-    record Held(JobId job) implements JournalEvent {
+    /** A client held a pending job, or ({@code wholeArray}) every pending task of array {@code job}. */
+    record Held(JobId job, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wholeArray) implements JournalEvent {
+        public Held(JobId job) {
+            this(job, false);
+        }
     }
 
-    /** A client released a held job. */
-    record Released(JobId job) implements JournalEvent {
+    /** A client released a held job, or ({@code wholeArray}) every held task of array {@code job}. */
+    record Released(JobId job, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wholeArray) implements JournalEvent {
+        public Released(JobId job) {
+            this(job, false);
+        }
     }
 
-    /** A client asked to cancel a job; a running one is terminated first. */
-    record CancelRequested(JobId job) implements JournalEvent {
+    /**
+     * A client asked to cancel a job, or ({@code wholeArray}) every task of array {@code job} that has not
+     * ended; a running one is terminated first.
+     */
+    record CancelRequested(JobId job, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wholeArray) implements JournalEvent {
+        public CancelRequested(JobId job) {
+            this(job, false);
+        }
     }
 
     /**
@@ -47,19 +63,60 @@ public sealed interface JournalEvent {
     }
 
     /**
-     * Jobs accepted together, whole or not at all (a pipeline's tasks): they are jobs {@code job},
-     * {@code job + 1}, ... in order, one block of numbers, each spec already carrying its dependencies' job ids
-     * (and, for a pipeline, its {@code PipelineTask}). The fold expands it as if each had been {@link Submitted}
-     * at this entry.
+     * Jobs accepted together in one entry, whole or not at all, under one block of job ids: {@code job},
+     * {@code job + 1}, ... The fold expands it as if each had been {@link Submitted} at this entry.
      */
-    record JobsSubmitted(JobId job, List<JobSpec> jobs) implements JournalEvent {
+    sealed interface Block extends JournalEvent {
+        /** How many jobs the block holds. */
+        int size();
+
+        /** The spec of job {@code i} (0-based) of the block. */
+        JobSpec specOf(int i);
+
+        /** The id of job {@code i} (0-based) of the block. */
+        default JobId jobOf(int i) {
+            return JobId.of(job().value() + i);
+        }
+
+        /** Whether {@code id} is one of the block's jobs. */
+        default boolean holds(JobId id) {
+            return id.value() >= job().value() && id.value() < job().value() + size();
+        }
+    }
+
+    /**
+     * Jobs submitted together (a pipeline's tasks, a file of jobs), in order, each spec already carrying its
+     * dependencies' job ids (and, for a pipeline, its {@code PipelineTask}).
+     */
+    record JobsSubmitted(JobId job, List<JobSpec> jobs) implements Block {
         public JobsSubmitted {
             jobs = List.copyOf(jobs);
         }
 
-        /** The id of job {@code i} (0-based) of the block. */
-        public JobId jobOf(int i) {
-            return JobId.of(job.value() + i);
+        @Override
+        public int size() {
+            return jobs.size();
+        }
+
+        @Override
+        public JobSpec specOf(int i) {
+            return jobs.get(i);
+        }
+    }
+
+    /**
+     * A job array ({@code labq submit --array}): task {@code i} runs {@code spec} as index
+     * {@code array.indexAt(i)}; the array's id is its first task's, {@code job}.
+     */
+    record ArraySubmitted(JobId job, JobSpec spec, ArraySpec array) implements Block {
+        @Override
+        public int size() {
+            return array.size();
+        }
+
+        @Override
+        public JobSpec specOf(int i) {
+            return spec.asArrayTask(new ArrayTask(job.value(), array.indexAt(i), array));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.labq.core.execution;
 
+import dev.labq.core.domain.ArraySpec;
+import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 
@@ -62,6 +64,18 @@ public final class ProcessExecutor implements JobExecutor {
         launcher.execute(() -> fork(launch, slot));
     }
 
+    /** An array task's place in its array, under labq's names and Slurm's (for scripts moved over). */
+    static void putArrayVariables(Map<String, String> env, ArrayTask task) {
+        ArraySpec array = task.array();
+        for (String prefix : List.of("LABQ_ARRAY_", "SLURM_ARRAY_")) {
+            env.put(prefix + "JOB_ID", Long.toString(task.arrayId()));
+            env.put(prefix + "TASK_ID", Integer.toString(task.taskId()));
+            env.put(prefix + "TASK_COUNT", Integer.toString(array.size()));
+            env.put(prefix + "TASK_MIN", Integer.toString(array.min()));
+            env.put(prefix + "TASK_MAX", Integer.toString(array.max()));
+        }
+    }
+
     private void fork(Launch launch, Running slot) {
         JobSpec spec = launch.spec();
         Path exitFile = exitFileOf(logs, launch.job(), launch.attempt());
@@ -74,6 +88,9 @@ public final class ProcessExecutor implements JobExecutor {
         env.put(EXIT_FILE_VARIABLE, exitFile.toString());
         env.put("CUDA_VISIBLE_DEVICES", launch.allocation().gpuIds().stream().map(String::valueOf)
                 .collect(Collectors.joining(",")));
+        if (spec.array() != null) {
+            putArrayVariables(env, spec.array());
+        }
         File workdir = spec.workdir() == null ? null : new File(spec.workdir());
         builder.directory(workdir);
         Process process;

@@ -2,8 +2,6 @@ package dev.labq.core.intake;
 
 import dev.labq.core.LabqException;
 import dev.labq.core.decision.DecisionCore;
-import dev.labq.core.domain.AllowedTransitions;
-import dev.labq.core.domain.IllegalJobStateChangeException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
@@ -137,24 +135,7 @@ public final class CommandIntake {
 
     private JobStatus control(Command.Control c) {
         JobStatus job = job(c.job());
-        JournalEvent event = switch (c.action()) {
-            case HOLD -> {
-                AllowedTransitions.check(job.id(), job.state(), JobState.HELD);
-                yield new JournalEvent.Held(c.job());
-            }
-            case RELEASE -> {
-                if (job.state() != JobState.HELD) {
-                    // only a held job is released; PENDING -> PENDING is no transition at all
-                    throw new IllegalJobStateChangeException(job.id(), job.state(), JobState.PENDING);
-                }
-                yield new JournalEvent.Released(c.job());
-            }
-            case CANCEL -> {
-                AllowedTransitions.check(job.id(), job.state(), JobState.CANCELLED);
-                yield new JournalEvent.CancelRequested(c.job());
-            }
-        };
-        journal.append(event);
+        journal.append(ControlRequests.entry(c.action(), core.table(), c.job(), c.wholeArray()));
         return job;
     }
 

@@ -10,7 +10,8 @@ import dev.labq.store.JournalReader;
 /** Looks things up in the journal itself, for when no fold of it is at hand. */
 public final class JournalLookup {
     private static final int SUBMITTED = EventCodec.typeOf(JournalEvent.Submitted.class);
-    private static final int BLOCK = EventCodec.typeOf(JournalEvent.JobsSubmitted.class);
+    private static final int JOBS = EventCodec.typeOf(JournalEvent.JobsSubmitted.class);
+    private static final int ARRAY = EventCodec.typeOf(JournalEvent.ArraySubmitted.class);
 
     private JournalLookup() {
     }
@@ -22,8 +23,8 @@ public final class JournalLookup {
                 if (e.type() == SUBMITTED && job.equals(EventCodec.decode(e).job())) {
                     return true;
                 }
-                if (e.type() == BLOCK && EventCodec.decode(e) instanceof JournalEvent.JobsSubmitted p
-                        && job.value() >= p.job().value() && job.value() < p.job().value() + p.jobs().size()) {
+                if ((e.type() == JOBS || e.type() == ARRAY) && EventCodec.decode(e) instanceof JournalEvent.Block block
+                        && block.holds(job)) {
                     return true;
                 }
             }

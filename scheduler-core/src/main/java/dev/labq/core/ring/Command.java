@@ -25,8 +25,8 @@ public sealed interface Command {
                   CompletableFuture<JobStatus> outcome) implements Command {
     }
 
-    /** Hold, release or cancel a job. */
-    record Control(Action action, JobId job, CompletableFuture<JobStatus> reply) implements Command {
+    /** Hold, release or cancel a job; with {@code wholeArray}, an array's id means all its tasks. */
+    record Control(Action action, JobId job, boolean wholeArray, CompletableFuture<JobStatus> reply) implements Command {
     }
 
     /** Change a job that has not ended ({@code labq alter}). */

@@ -1,5 +1,6 @@
 package dev.labq.core.state;
 
+import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.JournalEvent;
@@ -97,16 +98,62 @@ public final class JobTable {
             }
             return changes;
         }
-        if (event instanceof JournalEvent.JobsSubmitted p) {
+        if (event instanceof JournalEvent.Block block) {
             if (job == null) {
-                for (int i = 0; i < p.jobs().size(); i++) {
-                    submit(index, timestampMillis, new Submitted(p.jobOf(i), p.jobs().get(i)), changes);
+                for (int i = 0; i < block.size(); i++) {
+                    submit(index, timestampMillis, new Submitted(block.jobOf(i), block.specOf(i)), changes);
                 }
             }
             return changes;
         }
-        if (job == null || index <= job.lastIndex()) {
+        if (job != null && wholeArray(event)) {
+            for (JobId task : arrayTasks(job)) {
+                applyToOne(jobs.get(task.value()), index, timestampMillis, event, changes);
+            }
             return changes;
+        }
+        applyToOne(job, index, timestampMillis, event, changes);
+        return changes;
+    }
+
+    private static boolean wholeArray(JournalEvent event) {
+        return event instanceof Held h && h.wholeArray() || event instanceof Released r && r.wholeArray()
+                || event instanceof CancelRequested c && c.wholeArray();
+    }
+
+    /**
+     * The tasks of the array {@code first} is the first task of, in order; just {@code first} when it is not
+     * one. An array's tasks hold consecutive ids from its id on.
+     */
+    public List<JobId> arrayTasks(JobStatus first) {
+        ArrayTask task = first.spec().array();
+        if (task == null || task.arrayId() != first.id().value()) {
+            return List.of(first.id());
+        }
+        int size = task.array().size();
+        List<JobId> ids = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            ids.add(JobId.of(task.arrayId() + i));
+        }
+        return ids;
+    }
+
+    /**
+     * The job of array task {@code arrayId_taskId}, or null when there is none: the array's first task tells
+     * its indices, and the task's position among them gives its id.
+     */
+    public JobStatus arrayTask(long arrayId, int taskId) {
+        JobStatus first = jobs.get(arrayId);
+        if (first == null || first.spec().array() == null || first.spec().array().arrayId() != arrayId) {
+            return null;
+        }
+        int position = first.spec().array().array().positionOf(taskId);
+        return position < 0 ? null : jobs.get(arrayId + position);
+    }
+
+    private void applyToOne(JobStatus job, long index, long timestampMillis, JournalEvent event, List<JobChange> changes) {
+        if (job == null || index <= job.lastIndex()) {
+            return;
         }
         if (event instanceof Held) {
             if (isAllowed(job.state(), JobState.HELD)) {
@@ -118,7 +165,7 @@ public final class JobTable {
             }
         } else if (event instanceof CancelRequested) {
             if (!isAllowed(job.state(), JobState.CANCELLED)) {
-                return changes;
+                return;
             }
             if (job.state() != JobState.RUNNING) {
                 end(job, JobState.CANCELLED, -1, "Cancelled by user", timestampMillis, index, changes);
@@ -147,7 +194,6 @@ public final class JobTable {
                 put(job, job.altered(job.spec().altered(a.change()), index), changes);
             }
         }
-        return changes;
     }
 
     private void submit(long index, long timestampMillis, Submitted s, List<JobChange> changes) {

@@ -530,4 +530,61 @@ class JobTableTest {
         assertEquals("Priority", explained.reason());
         assertEquals(job, explained.withReason(null));
     }
+
+    // --- job arrays ---
+
+    private static final JobId ARRAY = JobId.of(10);
+
+    /** Array 10 with tasks 0, 2, 4 (jobs 10, 11, 12), at most 2 running. */
+    private void submitArray() {
+        next(new JournalEvent.ArraySubmitted(ARRAY, spec(), dev.labq.core.domain.ArraySpec.parse("0-4:2%2")));
+    }
+
+    @Test
+    void anArrayEntryMakesOneJobPerTaskUnderConsecutiveIds() {
+        submitArray();
+        assertEquals(List.of(JobId.of(10), JobId.of(11), JobId.of(12)), table.arrayTasks(table.get(ARRAY)));
+        for (int i = 0; i < 3; i++) {
+            JobStatus task = table.get(JobId.of(10 + i));
+            assertEquals(JobState.PENDING, task.state());
+            assertEquals(10, task.spec().array().arrayId());
+            assertEquals(2 * i, task.spec().array().taskId());
+            assertEquals(1, task.lastIndex(), "all at the array's entry");
+        }
+        assertEquals(JobId.of(12), table.arrayTask(10, 4).id());
+        assertNull(table.arrayTask(10, 3), "no such index");
+        assertNull(table.arrayTask(11, 2), "11 is a task, not an array");
+        assertNull(table.arrayTask(99, 0), "no such job");
+        assertEquals(List.of(JobId.of(11)), table.arrayTasks(table.get(JobId.of(11))), "a later task is only itself");
+    }
+
+    @Test
+    void aWholeArrayControlReachesEveryTaskItAppliesTo() {
+        submitArray();
+        next(new Dispatched(JobId.of(10), 1, ALLOC));
+        next(new Held(ARRAY, true));
+        assertEquals(JobState.RUNNING, state(JobId.of(10)), "a running task is not held");
+        assertEquals(JobState.HELD, state(JobId.of(11)));
+        assertEquals(JobState.HELD, state(JobId.of(12)));
+        next(new Released(ARRAY, true));
+        assertEquals(JobState.PENDING, state(JobId.of(12)));
+        next(new CancelRequested(ARRAY, true));
+        assertEquals(JobState.CANCELLED, state(JobId.of(11)));
+        assertTrue(table.get(JobId.of(10)).cancelRequested(), "the running task is asked to stop");
+    }
+
+    @Test
+    void aControlOfTheArraysIdAloneReachesOnlyItsFirstTask() {
+        submitArray();
+        next(new Held(ARRAY));
+        assertEquals(JobState.HELD, state(JobId.of(10)));
+        assertEquals(JobState.PENDING, state(JobId.of(11)));
+    }
+
+    @Test
+    void aWholeArrayControlOfAJobThatIsNoArrayIsAPlainOne() {
+        next(new Submitted(J1, spec()));
+        next(new Held(J1, true));
+        assertEquals(JobState.HELD, state(J1));
+    }
 }

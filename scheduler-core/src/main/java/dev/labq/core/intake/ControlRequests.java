@@ -1,0 +1,64 @@
+package dev.labq.core.intake;
+
+import dev.labq.core.LabqException;
+import dev.labq.core.domain.AllowedTransitions;
+import dev.labq.core.domain.IllegalJobStateChangeException;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.UnknownJobException;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.ring.Command;
+import dev.labq.core.state.JobStatus;
+import dev.labq.core.state.JobTable;
+
+/**
+ * Checks a hold, release or cancel against the jobs and gives the entry that journals it; the scheduler's
+ * intake and the direct client share it, so both refuse the same requests with the same words.
+ */
+public final class ControlRequests {
+    private ControlRequests() {
+    }
+
+    /**
+     * The entry for {@code action} on {@code id}. With {@code wholeArray}, an id that names a job array (its
+     * first task's id, as {@code labq submit --array} prints it) means every task of it, as in Slurm: accepted
+     * when the action applies to at least one task, and applied to each task it applies to.
+     */
+    public static JournalEvent entry(Command.Action action, JobTable table, JobId id, boolean wholeArray) {
+        JobStatus job = table.get(id);
+        if (job == null) {
+            throw new UnknownJobException("job", id);
+        }
+        boolean array = wholeArray && job.spec().array() != null && job.spec().array().arrayId() == id.value();
+        if (!array) {
+            check(action, job);
+        } else if (table.arrayTasks(job).stream().map(table::get).noneMatch(task -> applies(action, task))) {
+            throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "array=" + id + " has no task that "
+                    + (action == Command.Action.RELEASE ? "is held" : action == Command.Action.HOLD ? "is pending"
+                    : "has not ended") + "; see `labq stat -r " + id + "` for its tasks");
+        }
+        return switch (action) {
+            case HOLD -> new JournalEvent.Held(id, array);
+            case RELEASE -> new JournalEvent.Released(id, array);
+            case CANCEL -> new JournalEvent.CancelRequested(id, array);
+        };
+    }
+
+    private static void check(Command.Action action, JobStatus job) {
+        // only a held job is released; PENDING -> PENDING is no transition at all
+        JobState to = action == Command.Action.RELEASE ? JobState.PENDING : target(action);
+        if (!applies(action, job)) {
+            String name = job.spec().array() == null ? job.id().toString() : job.spec().array().label();
+            throw new IllegalJobStateChangeException(job.id(), name, job.state(), to);
+        }
+    }
+
+    private static boolean applies(Command.Action action, JobStatus task) {
+        return action == Command.Action.RELEASE ? task.state() == JobState.HELD
+                : AllowedTransitions.isAllowed(task.state(), target(action));
+    }
+
+    private static JobState target(Command.Action action) {
+        return action == Command.Action.HOLD ? JobState.HELD : JobState.CANCELLED;
+    }
+}
