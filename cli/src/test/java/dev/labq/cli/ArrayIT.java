@@ -75,6 +75,27 @@ class ArrayIT {
         assertEquals(3, most, "three at once, though eight CPUs would take more");
     }
 
+    @Test
+    void aLargeArraysViewsAreWrittenAfterItsDecisionAndWholeAfterACleanStop() {
+        TestHome home = TestHome.in(dir);
+        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        home.via(scheduler);
+        assertEquals(1, home.submit("--array", "0-4999", "--hold", "--", "true"));
+        TestHome.Outcome verify = home.run("replay", "--verify");
+        assertEquals(ExitCodes.OK, verify.code(), "views behind the journal are not wrong: " + verify);
+        scheduler.close();
+        scheduler = null;
+
+        TestHome.Outcome offline = home.direct().run("replay", "--verify");
+        assertEquals(ExitCodes.OK, offline.code(), offline::toString);
+        assertTrue(offline.out().contains("views agree with the journal"), offline::toString);
+        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        home.via(scheduler);
+        JsonNode tasks = home.run("stat", "--json", "1").json();
+        assertEquals(5000, tasks.size());
+        assertEquals("HELD", tasks.get(4999).get("state").asText());
+    }
+
     private static boolean allCompleted(JsonNode tasks) {
         for (JsonNode t : tasks) {
             if (!t.get("state").asText().equals("COMPLETED")) {

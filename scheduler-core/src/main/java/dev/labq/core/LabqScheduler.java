@@ -126,7 +126,7 @@ public final class LabqScheduler implements AutoCloseable {
             this.stage = new DecisionStage(new DecisionStage.Parts(core, writer, new ViewProjection(views),
                     new CommandIntake(core, writer, new SubmissionValidator(config, inventory), tasks, outcomes, clock),
                     supervisor, new RestartRecovery(executor, supervisor, writer, config.scheduler().maxAttempts()),
-                    outcomes), clock, views.lastAppliedIndex(), rebuilding);
+                    outcomes), clock, views.lastAppliedIndex(), rebuilding, b.tickMillis > 0);
             if (b.replayProgress != null) {
                 stage.replayProgress(b.replayProgress, 10_000);
             }

@@ -15,7 +15,9 @@ import dev.labq.store.lock.ExclusiveFileLock;
 
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
@@ -58,8 +60,8 @@ public final class ViewAudit {
             Fold fold = new Fold(new JobTable(), new UsageLedger(config));
             JobsReader.foldInto(fold, journal, Journal.BEFORE_FIRST, until);
             JobTable stored = ViewProjection.load(views);
-            List<String> differences = compare(fold.table(), stored);
-            differences.addAll(compareUsage(fold.ledger(), ViewProjection.loadLedger(views, config, stored)));
+            List<String> differences = compare(fold.table(), stored, until);
+            differences.addAll(compareUsage(fold.ledger(), ViewProjection.loadLedger(views, config, stored), until));
             return new Report(countUpTo(journal, until), until, fold.table().size(), fold.ledger().accounts().size(),
                     differences);
         } finally {
@@ -67,14 +69,24 @@ public final class ViewAudit {
         }
     }
 
-    private static List<String> compare(JobTable fold, JobTable stored) {
+    /**
+     * Every job of the fold against the views. A view written by an entry after {@code until} is ahead, not
+     * wrong: the writer had not recorded the index yet (a crash between the puts, or a large block's jobs
+     * still being written, see {@link ViewProjection}); it cannot be checked at {@code until} and is skipped.
+     */
+    private static List<String> compare(JobTable fold, JobTable stored, long until) {
         TreeMap<Long, JobStatus> expected = new TreeMap<>();
         fold.all().forEach(j -> expected.put(j.id().value(), j));
         TreeMap<Long, JobStatus> actual = new TreeMap<>();
-        stored.all().forEach(j -> actual.put(j.id().value(), j));
+        stored.all().stream().filter(j -> j.lastIndex() <= until).forEach(j -> actual.put(j.id().value(), j));
+        Set<Long> ahead = new HashSet<>();
+        stored.all().stream().filter(j -> j.lastIndex() > until).forEach(j -> ahead.add(j.id().value()));
         List<String> differences = new ArrayList<>();
         expected.forEach((id, job) -> {
             JobStatus seen = actual.remove(id);
+            if (seen == null && ahead.contains(id)) {
+                return;
+            }
             if (seen == null) {
                 differences.add("job " + id + ": in the journal (" + job.state() + ") but missing from the views");
             } else if (!seen.equals(job)) {
@@ -87,16 +99,23 @@ public final class ViewAudit {
     }
 
     /** The usage view against the ledger of a fresh fold (done with the same configuration). */
-    private static List<String> compareUsage(UsageLedger fold, UsageLedger stored) {
+    private static List<String> compareUsage(UsageLedger fold, UsageLedger stored, long until) {
         TreeMap<String, AccountUsage> expected = new TreeMap<>();
         fold.accounts().forEach(a -> expected.put(a.key(), a));
         TreeMap<String, AccountUsage> actual = new TreeMap<>();
-        stored.accounts().forEach(a -> actual.put(a.key(), a));
+        Set<String> ahead = new HashSet<>();
+        stored.accounts().forEach(a -> {
+            if (a.lastIndex() > until) {
+                ahead.add(a.key());
+            } else {
+                actual.put(a.key(), a);
+            }
+        });
         List<String> differences = new ArrayList<>();
         expected.forEach((key, account) -> {
             AccountUsage seen = actual.remove(key);
             if (seen == null) {
-                if (account.lastIndex() >= 0) {
+                if (account.lastIndex() >= 0 && !ahead.contains(key)) {
                     differences.add("usage " + key + ": in the journal but missing from the views");
                 }
             } else if (!seen.equals(account)) {

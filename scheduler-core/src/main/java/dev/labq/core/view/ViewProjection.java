@@ -2,6 +2,7 @@ package dev.labq.core.view;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labq.core.config.LabqConfig;
+import dev.labq.core.domain.JobId;
 import dev.labq.core.policy.usage.AccountUsage;
 import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.event.EventCodec;
@@ -12,6 +13,7 @@ import dev.labq.store.Views;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -22,11 +24,22 @@ import java.util.List;
  * last (its {@link JobStatus#lastIndex()} is what marks the entry applied); the accounts of the usage ledger
  * it changed (each carries the index that last changed it); then the last applied index. A crash between
  * these puts is harmless: an unclean stop rebuilds the views from the journal.
+ *
+ * <p>The jobs of a large block (an array of 100,000 tasks) may be written later instead ({@link #writeLater}),
+ * a slice at a time ({@link #catchUp}), so that its first tasks start while the rest are written: writing
+ * takes longer than folding and deciding together. Meanwhile every later entry is written as usual, but the
+ * last applied index stays before the block until the last of its jobs is written, each from the job table
+ * as it is by then; a clean stop writes them all first.
  */
 public final class ViewProjection {
     private static final ObjectMapper JSON = EventCodec.Json.mapper();
 
     private final Views views;
+    /** Ids of jobs whose views are still to be written; {@link #nextDeferred} is the first of them. */
+    private final ArrayDeque<long[]> deferred = new ArrayDeque<>();
+    private int nextDeferred;
+    /** The last entry written while jobs were deferred: the applied index once they are written. */
+    private long appliedWhileBehind;
 
     public ViewProjection(Views views) {
         this.views = views;
@@ -35,18 +48,78 @@ public final class ViewProjection {
     public void write(long index, List<JobChange> changes, List<AccountUsage> usage) {
         for (int i = changes.size() - 1; i >= 0; i--) {
             JobChange change = changes.get(i);
-            JobStatus after = change.after();
-            views.jobs().put(after.id().value(), encode(after));
-            if (after.allocation() != null) {
-                views.allocations().put(after.id().value(), encode(after.allocation()));
-            } else if (change.before() != null && change.before().allocation() != null) {
-                views.allocations().remove(after.id().value());
+            writeJob(change.after(), change.before() != null && change.before().allocation() != null);
+        }
+        writeUsage(usage);
+        applied(index);
+    }
+
+    /** Like {@link #write}, but the jobs are written by {@link #catchUp}, and the applied index waits for them. */
+    public void writeLater(long index, List<JobChange> changes, List<AccountUsage> usage) {
+        long[] ids = new long[changes.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = changes.get(i).after().id().value();
+        }
+        if (ids.length > 0) {
+            deferred.add(ids);
+        }
+        writeUsage(usage);
+        applied(index);
+    }
+
+    /** Whether some jobs' views are still to be written. */
+    public boolean behind() {
+        return !deferred.isEmpty();
+    }
+
+    /**
+     * Writes deferred jobs as {@code table} has them now, until none is left or {@code budgetNanos} have passed;
+     * records the applied index once none is left.
+     */
+    public void catchUp(JobTable table, long budgetNanos) {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        int written = 0;
+        while (!deferred.isEmpty()) {
+            long[] ids = deferred.peek();
+            JobStatus job = table.get(JobId.of(ids[nextDeferred]));
+            if (job != null) {
+                writeJob(job, false);
+            }
+            if (++nextDeferred == ids.length) {
+                deferred.poll();
+                nextDeferred = 0;
+            }
+            if ((++written & 255) == 0 && System.nanoTime() - start > budgetNanos) {
+                return;
             }
         }
+        views.lastAppliedIndex(appliedWhileBehind);
+    }
+
+    private void writeJob(JobStatus job, boolean hadAllocation) {
+        views.jobs().put(job.id().value(), encode(job));
+        if (job.allocation() != null) {
+            views.allocations().put(job.id().value(), encode(job.allocation()));
+        } else if (hadAllocation) {
+            views.allocations().remove(job.id().value());
+        }
+    }
+
+    private void writeUsage(List<AccountUsage> usage) {
         for (AccountUsage account : usage) {
             views.usage().put(account.key(), encode(account));
         }
-        views.lastAppliedIndex(index);
+    }
+
+    private void applied(long index) {
+        if (deferred.isEmpty()) {
+            views.lastAppliedIndex(index);
+        } else {
+            appliedWhileBehind = index;
+        }
     }
 
     /** The fold has reached the end of the journal: the views are whole again. */
