@@ -24,7 +24,7 @@ import java.util.List;
 public final class LabqCommand implements Runnable {
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, SubmitCommand.class,
-            StatCommand.class, DelCommand.class, HoldCommand.class, ReleaseCommand.class, AlterCommand.class,
+            StatCommand.class, DelCommand.class, HoldCommand.class, ReleaseCommand.class, RequeueCommand.class, AlterCommand.class,
             ExplainCommand.class, PrioCommand.class, SharesCommand.class, ProjectCommand.class, PipelineCommand.class,
             TailCommand.class,
             ReplayCommand.class, DemoCommand.class);

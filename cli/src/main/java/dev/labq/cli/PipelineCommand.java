@@ -2,8 +2,8 @@ package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labq.core.client.LabqClient;
-import dev.labq.core.client.PipelineSubmission;
 import dev.labq.core.domain.IllegalJobStateChangeException;
+import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.PipelineTask;
@@ -41,7 +41,7 @@ import java.util.stream.Collectors;
 /** Pipelines as DAGs of deduplicated tasks, from labq's pipeline files or Landseer's configurations. */
 @Command(name = "pipeline", description = "Pipelines: workflows of tasks as DAGs, identical tasks run once.",
         subcommands = {PipelineCommand.Plan.class, PipelineCommand.Submit.class, PipelineCommand.Stat.class,
-                PipelineCommand.Show.class, PipelineCommand.Cancel.class})
+                PipelineCommand.Show.class, PipelineCommand.Retry.class, PipelineCommand.Cancel.class})
 final class PipelineCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -181,7 +181,10 @@ final class PipelineCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             PipelinePlan plan = source.plan(common.invocation());
-            JobId first = PipelineSubmission.submit(common.home(), plan, common.invocation().user());
+            JobId first;
+            try (LabqClient client = common.client()) {
+                first = client.submitPipeline(plan, common.invocation().user());
+            }
             PrintStream out = common.invocation().out();
             if (json) {
                 ObjectNode node = PolicyOutput.JSON.createObjectNode();
@@ -302,6 +305,38 @@ final class PipelineCommand implements Runnable {
                         task.get("usageCounter").asInt(), task.get("priority").asInt(), String.join(",",
                                 PolicyOutput.JSON.convertValue(task.get("workflows"), String[].class)));
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * Requeues a pipeline's jobs that ended unsuccessfully, DAGMan's rescue: the failed tasks run again, and the
+     * tasks after them (waiting under {@code onFailure: hold}, or cancelled with {@code DependencyNeverSatisfied})
+     * follow once they complete.
+     */
+    @Command(name = "retry", description = {
+            "Run a pipeline's failed, cancelled and timed-out jobs again; completed ones keep their results.",
+            "Downstream tasks run after the retried ones complete."})
+    static final class Retry implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "ID", converter = JobIdsParameter.class, description = "pipeline id")
+        JobId id;
+
+        @Override
+        public Integer call() {
+            List<JobStatus> jobs = jobsOf(common, id);
+            int requeued = 0;
+            try (LabqClient client = common.client()) {
+                for (JobStatus job : jobs) {
+                    if (job.isTerminal() && job.state() != JobState.COMPLETED) {
+                        client.control(dev.labq.core.ring.Command.Action.REQUEUE, job.id(), false);
+                        requeued++;
+                    }
+                }
+            }
+            common.invocation().out().printf(Locale.ROOT, "pipeline %d: %d of %d jobs requeued%n", id.value(), requeued, jobs.size());
             return ExitCodes.OK;
         }
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "stat", aliases = {"qstat", "squeue"}, description = {
         "List jobs.",
         "Shows pending, held and running jobs, and those that ended in the last 5 minutes (all with -a).",
-        "REASON says why a pending job waits (Priority, Resources, Dependency, Held, NoScheduler,",
+        "REASON says why a pending job waits (Priority, Resources, Dependency, DependencyFailed, Held, NoScheduler,",
         "JobArrayTaskLimit, BudgetCap(...), BudgetAllowance(...)) or how an ended one ended; `labq explain ID`",
         "says more. An array's pending tasks that wait for the same reason show as one line, ID_[INDICES]."})
 final class StatCommand implements Callable<Integer> {

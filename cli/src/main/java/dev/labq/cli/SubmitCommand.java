@@ -2,7 +2,6 @@ package dev.labq.cli;
 
 import java.util.Iterator;
 import java.io.PrintStream;
-import dev.labq.core.client.PipelineSubmission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -80,6 +79,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-d", "--dependency"}, paramLabel = "afterok:ID[:ID...]", description = "start only after these jobs complete successfully")
     String dependency;
 
+    @Option(names = "--retries", paramLabel = "N", description = "start an attempt that fails or times out again, up to N times (0..100)")
+    Integer retries;
+
     @Option(names = {"-H", "--hold"}, description = "submit held; start with `labq release`")
     Boolean hold;
 
@@ -102,7 +104,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--file", paramLabel = "JOBS.jsonl", description = {
             "submit many jobs at once, all or none: one JSON object per line with submit's long option names",
-            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, dependency, hold, chdir,",
+            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, retries, dependency, hold, chdir,",
             "env: {K: V}, wrap) and command: [program, args...]; options given here are every line's defaults"})
     Path file;
 
@@ -118,7 +120,10 @@ final class SubmitCommand implements Callable<Integer> {
         JobSpec spec = toSpec(script);
         String arrayText = first(array, script == null ? null : script.array);
         if (arrayText != null) {
-            JobId id = PipelineSubmission.submitArray(common.home(), spec, ArraySpec.parse(arrayText));
+            JobId id;
+            try (LabqClient client = common.client()) {
+                id = client.submitArray(spec, ArraySpec.parse(arrayText));
+            }
             common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
             return ExitCodes.OK;
         }
@@ -157,7 +162,10 @@ final class SubmitCommand implements Callable<Integer> {
         if (specs.isEmpty()) {
             throw new InvalidInputException("file", path, "it holds no job; write one JSON object per line");
         }
-        JobId first = PipelineSubmission.submitAll(common.home(), specs);
+        JobId first;
+        try (LabqClient client = common.client()) {
+            first = client.submitJobs(specs);
+        }
         PrintStream out = common.invocation().out();
         if (parsable) {
             for (int i = 0; i < specs.size(); i++) {
@@ -330,7 +338,7 @@ final class SubmitCommand implements Callable<Integer> {
                 deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), common.invocation().zone()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencyText == null ? List.of() : parseDependency(dependencyText),
-                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice));
+                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null);
     }
 
     private List<String> argv() {

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,5 +96,64 @@ class PipelineIT {
         assertEquals(List.of("pre_training", "pre_training"), stages.subList(0, 2), "Landseer's -12 first: " + stages);
         assertEquals(24, stages.stream().filter("deployment"::equals).count());
         assertEquals(38, home.run("pipeline", "stat", Long.toString(first), "--json").json().get("total").get("completed").asInt());
+    }
+
+    @ParameterizedTest(name = "onFailure: {0}")
+    @ValueSource(strings = {"hold", "fail"})
+    void aFailedTaskRetriedOnceItsCauseIsFixedLetsTheRestRun(String onFailure) throws IOException {
+        TestHome home = start();
+        Path log = dir.resolve("runs.log");
+        Path flag = dir.resolve("data-ready");
+        Files.writeString(dir.resolve("work/flaky.yaml"), """
+                pipeline: flaky
+                project: default
+                onFailure: %s
+                tasks:
+                  - { name: fetch, tool: fetch, shell: "test -f %s && echo fetch >> %s" }
+                  - { name: train, tool: train, after: [fetch], shell: "echo train >> %s" }
+                """.formatted(onFailure, flag, log, log));
+        TestHome.Outcome o = home.run("pipeline", "submit", "flaky.yaml", "--json");
+        assertEquals(ExitCodes.OK, o.code(), o::toString);
+        long fetch = o.json().get("pipeline").asLong();
+        long train = fetch + 1;
+        assertEquals("FAILED", home.awaitJob(fetch, PipelineIT::ended, LIMIT).get("state").asText());
+        JsonNode waiting = home.job(train);
+        if (onFailure.equals("hold")) {
+            assertEquals("PENDING", waiting.get("state").asText(), waiting::toString);
+            assertEquals("DependencyFailed", waiting.get("reason").asText(), waiting::toString);
+        } else {
+            assertEquals("CANCELLED", home.awaitJob(train, PipelineIT::ended, LIMIT).get("state").asText());
+            assertTrue(home.job(train).get("reason").asText().startsWith("DependencyNeverSatisfied"));
+        }
+
+        Files.writeString(flag, "");
+        TestHome.Outcome retry = home.run("pipeline", "retry", Long.toString(fetch));
+        assertEquals(ExitCodes.OK, retry.code(), retry::toString);
+        assertEquals("pipeline " + fetch + ": " + (onFailure.equals("hold") ? 1 : 2) + " of 2 jobs requeued\n", retry.out());
+        assertEquals("COMPLETED", home.awaitJob(train, PipelineIT::ended, LIMIT).get("state").asText());
+        assertEquals(List.of("fetch", "train"), Files.readAllLines(log));
+        assertEquals(2, home.job(fetch).get("attempt").asInt(), "the retry is the second attempt");
+        TestHome.Outcome again = home.run("requeue", Long.toString(fetch));
+        assertEquals(ExitCodes.ILLEGAL_STATE, again.code(), "a completed job is not requeued: " + again);
+    }
+
+    @Test
+    void aTaskWithRetriesThatFailsOnceRunsAgainAndItsConsumerAfterIt() throws IOException {
+        TestHome home = start();
+        Path log = dir.resolve("runs.log");
+        Path seen = dir.resolve("failed-once");
+        Files.writeString(dir.resolve("work/retry.yaml"), """
+                pipeline: retry
+                project: default
+                tasks:
+                  - { name: flaky, tool: flaky, retries: 1, shell: "echo try >> %s; test -f %s || { touch %s; exit 3; }" }
+                  - { name: after, tool: after, after: [flaky], shell: "echo after >> %s" }
+                """.formatted(log, seen, seen, log));
+        long first = home.run("pipeline", "submit", "retry.yaml", "--json").json().get("pipeline").asLong();
+        assertEquals("COMPLETED", home.awaitJob(first + 1, PipelineIT::ended, LIMIT).get("state").asText());
+        JsonNode flaky = home.job(first);
+        assertEquals(2, flaky.get("attempt").asInt(), flaky::toString);
+        assertEquals(1, flaky.get("spec").get("retries").asInt());
+        assertEquals(List.of("try", "try", "after"), Files.readAllLines(log));
     }
 }

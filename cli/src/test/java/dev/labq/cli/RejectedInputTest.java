@@ -55,6 +55,9 @@ class RejectedInputTest {
                 reject(ExitCodes.INVALID_INPUT, "submit -t 0 -- true", "time=0", "H:M:S"),
                 reject(ExitCodes.INVALID_INPUT, "submit --deadline tomorrow -- true", "deadline=tomorrow", "+2h"),
                 reject(ExitCodes.INVALID_INPUT, "submit --importance 2000000 -- true", "importance=2000000", "0 to 1000000"),
+                reject(ExitCodes.INVALID_INPUT, "submit --retries 101 -- true", "retries=101", "0 (default) to 100"),
+                reject(ExitCodes.INVALID_INPUT, "submit --array 5-1 -- true", "array=5-1", "write 1-5"),
+                reject(ExitCodes.INVALID_INPUT, "submit --array 0-10%0 -- true", "array=0-10%0", "at least 1"),
                 reject(ExitCodes.INVALID_INPUT, "submit", "command", "after `--`"),
                 reject(ExitCodes.INVALID_INPUT, "submit --wrap date -- true", "wrap=date", "not both"),
                 reject(ExitCodes.USAGE, "hold abc", "'abc'", "positive numbers"),
@@ -65,6 +68,8 @@ class RejectedInputTest {
                 reject(ExitCodes.UNKNOWN_JOB, "del 999", "job=999", "labq stat"),
                 reject(ExitCodes.UNKNOWN_JOB, "stat 999", "job=999", "labq stat"),
                 reject(ExitCodes.ILLEGAL_STATE, "release 1", "job=1", "PENDING", "labq stat 1"),
+                reject(ExitCodes.ILLEGAL_STATE, "requeue 1", "job=1", "PENDING", "labq stat 1"),
+                reject(ExitCodes.UNKNOWN_JOB, "requeue 999", "job=999", "labq stat"),
                 reject(ExitCodes.USAGE, "stat --bogus", "--bogus", "labq stat --help"),
                 reject(ExitCodes.USAGE, "tail --from abc", "abc", "labq tail --help"),
                 reject(ExitCodes.USAGE, "replay --verify --rebuild", "--verify", "--rebuild"),
@@ -94,7 +99,7 @@ class RejectedInputTest {
     void rejectionOnFreshHomeCreatesNoJournal(String commandLine, int code, List<String> mentions) {
         TestHome fresh = TestHome.in(dir.resolve("fresh-" + Math.abs(commandLine.hashCode())));
         TestHome.Outcome o = fresh.run(commandLine.split(" "));
-        if (commandLine.contains("afterany:1") || commandLine.equals("release 1")) {
+        if (commandLine.contains("afterany:1") || commandLine.equals("release 1") || commandLine.equals("requeue 1")) {
             // on an empty home, job 1 does not exist: these are unknown-job errors there
             assertTrue(o.code() == ExitCodes.UNKNOWN_JOB || o.code() == code, o::toString);
         } else {

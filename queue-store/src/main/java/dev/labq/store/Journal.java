@@ -42,7 +42,8 @@ public interface Journal extends AutoCloseable {
 
     /**
      * Takes the next {@code count} numbers as one block and appends the payload made for the first of them,
-     * all under the same lock as {@link #appendNumbered}: no other append gets a number inside the block.
+     * all under the same lock as {@link #appendNumbered}: no other append gets a number inside the block. The
+     * payload is made before the numbers are taken: when making it throws, none is taken and nothing written.
      */
     Numbered appendNumberedBlock(int type, int version, long timestampMillis, int count, LongFunction<byte[]> payloadForFirst);
 

@@ -238,6 +238,20 @@ public final class LabqScheduler implements AutoCloseable {
         control(Command.Action.CANCEL, job);
     }
 
+    /**
+     * Returns once the scheduler has folded journal entry {@code index}, whoever appended it (a direct client,
+     * another process): what is asked after it sees that entry.
+     */
+    public void awaitApplied(long index) {
+        CompletableFuture<Void> reply = new CompletableFuture<>();
+        ask(new Command.AwaitApplied(index, reply), reply);
+    }
+
+    /** Runs a job that failed, was cancelled or timed out again: pending, its next dispatch the next attempt. */
+    public void requeue(JobId job) {
+        control(Command.Action.REQUEUE, job);
+    }
+
     private void control(Command.Action action, JobId job) {
         control(action, job, false);
     }

@@ -80,10 +80,12 @@ public final class ChronicleJournal implements Journal {
     public Numbered appendNumberedBlock(int type, int version, long timestampMillis, int count,
                                         LongFunction<byte[]> payloadForFirst) {
         writable();
-        return sequence.withNextBlock(count, first -> {
-            long index = append(type, version, timestampMillis, payloadForFirst.apply(first));
-            return new Numbered(first, index);
-        });
+        // The payload first: a payload that cannot be made (too large, say) takes no numbers.
+        return sequence.withNextBlock(count, first -> new Block(first, payloadForFirst.apply(first)),
+                block -> new Numbered(block.first(), append(type, version, timestampMillis, block.payload())));
+    }
+
+    private record Block(long first, byte[] payload) {
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -65,17 +66,19 @@ final class SequenceFile implements AutoCloseable {
     }
 
     /**
-     * Takes the next {@code count} numbers at once (a block: the first and the ones after it) and runs
-     * {@code action} with the first while still holding the lock.
+     * Takes the next {@code count} numbers at once (a block: the first and the ones after it), all under the
+     * lock: {@code prepare} makes something for the first, then the numbers are taken, then {@code commit} uses
+     * it. When {@code prepare} throws, no number is taken.
      */
-    synchronized <T> T withNextBlock(int count, LongFunction<T> action) {
+    synchronized <P, T> T withNextBlock(int count, LongFunction<P> prepare, Function<P, T> commit) {
         if (count < 1) {
             throw new IllegalArgumentException("count=" + count + ": a block holds at least one number");
         }
         try (FileLock ignored = channel.lock()) {
             long first = read() + 1;
+            P prepared = prepare.apply(first);
             write(first + count - 1);
-            return action.apply(first);
+            return commit.apply(prepared);
         } catch (IOException e) {
             throw new StoreException("sequence=" + path + " cannot be advanced (" + e.getMessage() + ")", e);
         }

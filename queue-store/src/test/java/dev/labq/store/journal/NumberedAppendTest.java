@@ -61,6 +61,11 @@ class NumberedAppendTest {
             assertEquals(block.index(), entries.get(1).index());
             assertThrows(IllegalArgumentException.class, () -> journal.appendNumberedBlock(1, 1, 0L, 0, StoreChild::payloadFor));
             assertEquals(8, journal.appendNumbered(1, 1, 0L, StoreChild::payloadFor).number(), "a refused block takes nothing");
+            assertThrows(IllegalStateException.class, () -> journal.appendNumberedBlock(12, 1, 0L, 3, first -> {
+                throw new IllegalStateException("too large");
+            }));
+            assertEquals(9, journal.appendNumbered(1, 1, 0L, StoreChild::payloadFor).number(), "a block whose payload failed takes nothing");
+            assertEquals(5, readAll(journal).size(), "and writes nothing");
         }
         try (Journal readOnly = Journal.openReadOnly(home.resolve("journal"))) {
             assertThrows(StoreException.class, () -> readOnly.appendNumberedBlock(1, 1, 0L, 2, StoreChild::payloadFor));

@@ -77,7 +77,22 @@ final class DirectClient implements LabqClient {
      * (project, resources against the machine, budgets), then all of them are appended as one entry under one
      * block of job ids, each job after its dependencies' jobs. Returns the first job's id, the pipeline's id.
      */
-    JobId submitPipeline(PipelinePlan plan, String user) {
+    @Override
+    public JobId submitPipeline(PipelinePlan plan, String user) {
+        return JobId.of(appendPipeline(plan, user).number());
+    }
+
+    @Override
+    public JobId submitJobs(List<JobSpec> specs) {
+        return JobId.of(appendJobs(specs).number());
+    }
+
+    @Override
+    public JobId submitArray(JobSpec spec, ArraySpec array) {
+        return JobId.of(appendArray(spec, array).number());
+    }
+
+    Journal.Numbered appendPipeline(PipelinePlan plan, String user) {
         if (plan.dedup() == DedupScope.PROJECT) {
             throw new InvalidInputException("dedup", "project", "reuse across pipelines is not available to submit yet;"
                     + " use dedup: pipeline (identical tasks within this pipeline run once)");
@@ -92,16 +107,14 @@ final class DirectClient implements LabqClient {
             specs.add(plan.jobSpec(i, user, List.of())); // dependencies are within the block: added after
         }
         List<JobSpec> accepted = acceptAll(specs, id -> false, now, i -> "task " + plan.tasks().get(i).name());
-        Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
-                first -> PipelineJobs.of(plan, first, accepted, deadline));
-        return JobId.of(numbered.number());
+        return EventCodec.appendJobs(writable(), now, accepted.size(), first -> PipelineJobs.of(plan, first, accepted, deadline));
     }
 
     /**
      * Accepts many jobs whole or not at all ({@code labq submit --file}): each validated as a submission
-     * would be, then all appended as one entry under one block of job ids, in order. Returns the first id.
+     * would be, then all appended as one entry under one block of job ids, in order.
      */
-    JobId submitJobs(List<JobSpec> specs) {
+    Journal.Numbered appendJobs(List<JobSpec> specs) {
         if (specs.isEmpty()) {
             throw new InvalidInputException("jobs", "(none)", "give at least one job");
         }
@@ -109,21 +122,18 @@ final class DirectClient implements LabqClient {
         boolean dependencies = specs.stream().anyMatch(s -> !s.afterOk().isEmpty());
         Predicate<JobId> exists = dependencies ? JobsReader.fold(home)::contains : id -> false;
         List<JobSpec> accepted = acceptAll(specs, exists, now, i -> "job " + (i + 1));
-        Journal.Numbered numbered = EventCodec.appendJobs(writable(), now, accepted.size(),
-                first -> new JournalEvent.JobsSubmitted(JobId.of(first), accepted));
-        return JobId.of(numbered.number());
+        return EventCodec.appendJobs(writable(), now, accepted.size(), first -> new JournalEvent.JobsSubmitted(JobId.of(first), accepted));
     }
 
     /**
      * Accepts a job array ({@code labq submit --array}): the template is validated once, as a submission would
-     * be, and the array appended as one small entry under a block of job ids, one per task. Returns the
-     * array's id (its first task's).
+     * be, and the array appended as one small entry under a block of job ids, one per task.
      */
-    JobId submitArray(JobSpec spec, ArraySpec array) {
+    Journal.Numbered appendArray(JobSpec spec, ArraySpec array) {
         Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
         long now = clock.millis();
         JobSpec accepted = validator().accept(spec, exists, now);
-        return JobId.of(EventCodec.appendArray(writable(), now, accepted, array).number());
+        return EventCodec.appendArray(writable(), now, accepted, array);
     }
 
     /** Every spec as a submission accepts it, or the first refusal, naming which one ({@code place}) it was. */

@@ -4,14 +4,18 @@ import dev.labq.core.LabqScheduler;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
+import dev.labq.store.Journal;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** {@link LabqClient} inside the scheduler's own process: commands go straight onto the ring. */
 public final class InProcessClient implements LabqClient {
@@ -29,6 +33,31 @@ public final class InProcessClient implements LabqClient {
     @Override
     public JobId submit(JobSpec spec) {
         return scheduler.submit(spec).id();
+    }
+
+    @Override
+    public JobId submitPipeline(PipelinePlan plan, String user) {
+        return appended(direct -> direct.appendPipeline(plan, user));
+    }
+
+    @Override
+    public JobId submitJobs(List<JobSpec> specs) {
+        return appended(direct -> direct.appendJobs(specs));
+    }
+
+    @Override
+    public JobId submitArray(JobSpec spec, ArraySpec array) {
+        return appended(direct -> direct.appendArray(spec, array));
+    }
+
+    /** Appends as a direct client does, then waits for the scheduler to fold the entry (read your writes). */
+    private JobId appended(Function<DirectClient, Journal.Numbered> append) {
+        Journal.Numbered numbered;
+        try (DirectClient direct = new DirectClient(scheduler.home())) {
+            numbered = append.apply(direct);
+        }
+        scheduler.awaitApplied(numbered.index());
+        return JobId.of(numbered.number());
     }
 
     @Override

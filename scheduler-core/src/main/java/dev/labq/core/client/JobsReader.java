@@ -87,7 +87,8 @@ public final class JobsReader {
         if (job.state() != JobState.PENDING) {
             return job;
         }
-        String reason = table.dependenciesMet(job) ? "NoScheduler" : "Dependency";
+        String waiting = table.dependencyReason(job);
+        String reason = waiting == null ? "NoScheduler" : waiting;
         return job.withReason(reason);
     }
 }

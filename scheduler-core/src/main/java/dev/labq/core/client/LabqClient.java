@@ -4,8 +4,10 @@ import dev.labq.core.LabqHome;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
 
@@ -34,6 +36,22 @@ public interface LabqClient extends AutoCloseable {
 
     JobId submit(JobSpec spec);
 
+    /*
+     * Many jobs in one journal entry, all or none, under one block of job ids; each returns the first id. They
+     * are validated and appended as a direct client does (the validation folds the journal only where jobs name
+     * dependencies); with a scheduler running, the call returns once it has folded the entry, so what follows
+     * sees the jobs.
+     */
+
+    /** The jobs of a planned pipeline, charged to {@code user}; the first id is the pipeline's. */
+    JobId submitPipeline(PipelinePlan plan, String user);
+
+    /** Jobs in order ({@code labq submit --file}). */
+    JobId submitJobs(List<JobSpec> specs);
+
+    /** A job array: {@code spec} once per index of {@code array}; the first id is the array's. */
+    JobId submitArray(JobSpec spec, ArraySpec array);
+
     void hold(JobId job);
 
     void release(JobId job);
@@ -41,7 +59,7 @@ public interface LabqClient extends AutoCloseable {
     void cancel(JobId job);
 
     /**
-     * Holds, releases or cancels {@code job}; with {@code wholeArray}, an id that names a job array means every
+     * Holds, releases, cancels or requeues {@code job}; with {@code wholeArray}, an id that names a job array means every
      * task of it the action applies to, in one journal entry (as Slurm's {@code scancel ARRAY_ID}).
      */
     void control(Command.Action action, JobId job, boolean wholeArray);

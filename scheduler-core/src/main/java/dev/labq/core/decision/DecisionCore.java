@@ -448,8 +448,9 @@ public final class DecisionCore {
         if (inFlight.containsKey(job.id().value())) {
             return "Dispatching";
         }
-        if (!table.dependenciesMet(job)) {
-            return "Dependency";
+        String waiting = table.dependencyReason(job);
+        if (waiting != null) {
+            return waiting;
         }
         if (atArrayLimit(job.spec())) {
             return "JobArrayTaskLimit";

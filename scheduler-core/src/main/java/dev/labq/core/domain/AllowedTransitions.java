@@ -14,6 +14,7 @@ import static dev.labq.core.domain.JobState.*;
  * <pre>
  *   HELD &lt;-&gt; PENDING -&gt; RUNNING -&gt; COMPLETED | FAILED | CANCELLED | TIMEOUT | PREEMPTED
  *   PENDING, HELD -&gt; CANCELLED          RUNNING, PREEMPTED -&gt; PENDING (requeued: a lost attempt waits again)
+ *   FAILED, CANCELLED, TIMEOUT -&gt; PENDING (requeued by a user: {@code labq requeue})
  * </pre>
  * {@code REQUEUED} names the step, as Slurm's state does; the fold moves a requeued job to PENDING at once.
  */
@@ -26,6 +27,9 @@ public final class AllowedTransitions {
         ALLOWED.put(RUNNING, EnumSet.of(COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, REQUEUED, PENDING));
         ALLOWED.put(PREEMPTED, EnumSet.of(REQUEUED, PENDING, CANCELLED));
         ALLOWED.put(REQUEUED, EnumSet.of(PENDING, CANCELLED));
+        ALLOWED.put(FAILED, EnumSet.of(PENDING));
+        ALLOWED.put(CANCELLED, EnumSet.of(PENDING));
+        ALLOWED.put(TIMEOUT, EnumSet.of(PENDING));
         for (JobState terminal : JobState.values()) {
             ALLOWED.putIfAbsent(terminal, EnumSet.noneOf(JobState.class));
         }

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param afterOk       jobs that must complete successfully before this one may start
  * @param hold          submit held: the job waits until released
  * @param nice          lowers the job's priority, 0 (the default) to {@value #MAX_NICE}, as Slurm's {@code --nice}
+ * @param retries       how many times an attempt that fails or times out is started again (DAGMan's
+ *                      {@code RETRY}), up to {@value #MAX_RETRIES}; null for none. Every start counts, so a job
+ *                      starts at most {@code 1 + retries} times, also when the machine failed under it
  * @param pipeline      the pipeline task this job runs, or null for a job submitted on its own
  * @param array         the array task this job is, or null for a job submitted on its own
  */
@@ -32,18 +35,19 @@ import java.util.Map;
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
-                      PipelineTask pipeline, ArrayTask array) {
+                      Integer retries, PipelineTask pipeline, ArrayTask array) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
+    public static final int MAX_RETRIES = 100;
 
-    /** A spec of a job that is not an array task. */
+    /** A spec without retries of a job that is not an array task. */
     public JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                    PipelineTask pipeline) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, pipeline, null);
+                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null);
     }
 
     /** A spec of a job submitted on its own. */
@@ -51,7 +55,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null, null);
     }
 
     /** A spec with the default nice (0). */
@@ -59,7 +63,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null, null);
     }
 
     public JobSpec {
@@ -90,6 +94,9 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
             throw new InvalidInputException("nice", nice, "use a whole number from 0 (default) to " + MAX_NICE
                     + "; a higher nice lowers the job's priority");
         }
+        if (retries != null && (retries < 0 || retries > MAX_RETRIES)) {
+            throw new InvalidInputException("retries", retries, "use a whole number from 0 (default) to " + MAX_RETRIES);
+        }
         for (String key : env.keySet()) {
             if (key.isEmpty() || key.contains("=")) {
                 throw new InvalidInputException("env", key, "environment names are non-empty and contain no '='");
@@ -100,13 +107,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline, array);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array);
     }
 
     /** The same spec as task {@code task} of an array. */
     public JobSpec asArrayTask(ArrayTask task) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline, task);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -115,7 +122,18 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, pipeline, array);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array);
+    }
+
+    /** The same spec as job {@code task} of a pipeline, after {@code newAfterOk}, with {@code newDeadline}. */
+    public JobSpec inPipeline(PipelineTask task, List<JobId> newAfterOk, Long newDeadline) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
+                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array);
+    }
+
+    /** How many more starts a job that has started {@code attempts} times gets when an attempt fails. */
+    public int retriesLeft(int attempts) {
+        return Math.max(0, (retries == null ? 0 : retries) + 1 - attempts);
     }
 
     /** The nice the priority uses: 0 when none was given. */
@@ -155,6 +173,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private List<JobId> afterOk = List.of();
         private boolean hold;
         private Integer nice;
+        private Integer retries;
         private PipelineTask pipeline;
 
         private Builder(JobKind kind, String project, String user, List<String> argv) {
@@ -176,11 +195,12 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
+        public Builder retries(Integer value) { this.retries = value; return this; }
         public Builder pipeline(PipelineTask value) { this.pipeline = value; return this; }
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, pipeline);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null);
         }
     }
 }

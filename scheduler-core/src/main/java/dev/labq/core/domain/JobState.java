@@ -4,6 +4,7 @@ package dev.labq.core.domain;
 public enum JobState {
     PENDING, HELD, RUNNING, COMPLETED, FAILED, CANCELLED, TIMEOUT, PREEMPTED, REQUEUED;
 
+    /** Ended: no attempt runs or will, unless a user requeues a job that ended unsuccessfully. */
     public boolean isTerminal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED || this == TIMEOUT;
     }

@@ -19,11 +19,21 @@ import java.util.List;
  * @param dependencyLevel how many tasks it depends on directly
  * @param rank            its Landseer priority when the pipeline is ordered by Landseer's policy (lower runs
  *                        first among the pipeline's otherwise equal jobs), else null
+ * @param holdOnFailure   the pipeline's {@code onFailure: hold}: when a task it depends on fails, it waits
+ *                        (reason {@code DependencyFailed}) for that task to be requeued and complete, instead of
+ *                        being cancelled with {@code DependencyNeverSatisfied}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
-                           List<String> workflows, int usageCounter, int dependencyLevel, Integer rank) {
+                           List<String> workflows, int usageCounter, int dependencyLevel, Integer rank,
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean holdOnFailure) {
     public PipelineTask {
         workflows = workflows == null ? List.of() : List.copyOf(workflows);
+    }
+
+    /** A task of a pipeline whose failures fail its downstream tasks (the default). */
+    public PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
+                        List<String> workflows, int usageCounter, int dependencyLevel, Integer rank) {
+        this(pipelineId, pipeline, task, taskKey, stage, workflows, usageCounter, dependencyLevel, rank, false);
     }
 }

@@ -49,7 +49,8 @@ public final class EventCodec {
             JournalEvent.Altered.class,         // 10
             JournalEvent.ProjectSet.class,      // 11
             JournalEvent.JobsSubmitted.class,   // 12
-            JournalEvent.ArraySubmitted.class   // 13
+            JournalEvent.ArraySubmitted.class,  // 13
+            JournalEvent.RequeueRequested.class // 14
     );
 
     private static final ObjectMapper JSON = Json.mapper();
@@ -82,19 +83,21 @@ public final class EventCodec {
 
     /**
      * Appends jobs submitted together under a block of job ids, the payload (gzipped) made for the block's
-     * first id. A block too large for one record is refused before anything is written: its payload is made
-     * for a trial first id, which only changes the digits of the ids, and checked with room to spare.
+     * first id. A block too large for one record (checked with room to spare) is refused before anything is
+     * written or any id taken: the journal makes the payload before it takes the ids.
      */
     public static Journal.Numbered appendJobs(Journal journal, long timestampMillis, int tasks,
                                                   LongFunction<JournalEvent.JobsSubmitted> forFirst) {
-        int trial = gzip(encode(forFirst.apply(Long.MAX_VALUE / 2))).length;
-        if (trial > JournalRecordDescriptor.MAX_PAYLOAD_LENGTH * 9 / 10) {
-            throw new InvalidInputException("jobs", tasks + " at once", "their entry would take " + trial
-                    + " bytes compressed, more than one journal record holds (" + JournalRecordDescriptor.MAX_PAYLOAD_LENGTH
-                    + "); split them into smaller pipelines or files");
-        }
         return journal.appendNumberedBlock(typeOf(JournalEvent.JobsSubmitted.class), PAYLOAD_VERSION_GZIP,
-                timestampMillis, tasks, first -> gzip(encode(forFirst.apply(first))));
+                timestampMillis, tasks, first -> {
+                    byte[] payload = gzip(encode(forFirst.apply(first)));
+                    if (payload.length > JournalRecordDescriptor.MAX_PAYLOAD_LENGTH * 9 / 10) { // refused: no ids taken
+                        throw new InvalidInputException("jobs", tasks + " at once", "their entry would take " + payload.length
+                                + " bytes compressed, more than one journal record holds ("
+                                + JournalRecordDescriptor.MAX_PAYLOAD_LENGTH + "); split them into smaller pipelines or files");
+                    }
+                    return payload;
+                });
     }
 
     /** Appends a job array under a block of job ids, one per task: one small entry, whatever the array's size. */

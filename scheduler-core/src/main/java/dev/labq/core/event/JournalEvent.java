@@ -41,6 +41,14 @@ public sealed interface JournalEvent {
     }
 
     /**
+     * A client asked to run a job that ended unsuccessfully (failed, cancelled, timed out) again, or
+     * ({@code wholeArray}) every such task of array {@code job}: it is pending again, its next dispatch the next
+     * attempt (Slurm's {@code scontrol requeue}).
+     */
+    record RequeueRequested(JobId job, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wholeArray) implements JournalEvent {
+    }
+
+    /**
      * A client asked to cancel a job, or ({@code wholeArray}) every task of array {@code job} that has not
      * ended; a running one is terminated first.
      */

@@ -17,6 +17,7 @@ import dev.labq.store.Journal;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -37,6 +38,8 @@ public final class CommandIntake {
     private final Clock clock;
     private final Set<Long> acceptedNotApplied = new HashSet<>();
     private final List<Command> deferred = new ArrayList<>();
+    /** {@link Command.AwaitApplied} waiting for the fold to reach their entries. */
+    private final List<Command.AwaitApplied> awaiting = new ArrayList<>();
 
     public CommandIntake(DecisionCore core, JournalWriter journal, SubmissionValidator validator,
                          InProcessExecutor tasks, OutcomeNotifier outcomes, Clock clock) {
@@ -50,6 +53,14 @@ public final class CommandIntake {
 
     /** Handles a command now, or later when it must see entries not yet folded ({@code lastApplied}). */
     public void handle(Command command, long lastApplied) {
+        if (command instanceof Command.AwaitApplied a) {
+            if (lastApplied >= a.index()) {
+                a.reply().complete(null);
+            } else {
+                awaiting.add(a);
+            }
+            return;
+        }
         if (!(command instanceof Command.Submit) && lastApplied < journal.appendedUpTo()) {
             deferred.add(command);
             return;
@@ -91,8 +102,18 @@ public final class CommandIntake {
         }
     }
 
-    /** Answers the deferred commands once the fold has caught up with this stage's writes. */
+    /**
+     * Answers the commands waiting for entries up to {@code lastApplied}, and the deferred ones once the fold has
+     * caught up with this stage's writes.
+     */
     public void caughtUpTo(long lastApplied) {
+        for (Iterator<Command.AwaitApplied> it = awaiting.iterator(); it.hasNext(); ) {
+            Command.AwaitApplied a = it.next();
+            if (a.index() <= lastApplied) {
+                a.reply().complete(null);
+                it.remove();
+            }
+        }
         if (!deferred.isEmpty() && lastApplied >= journal.appendedUpTo()) {
             List<Command> ready = List.copyOf(deferred);
             deferred.clear();
@@ -104,6 +125,8 @@ public final class CommandIntake {
     public void refuseDeferred(LabqException why) {
         deferred.forEach(command -> command.reply().completeExceptionally(why));
         deferred.clear();
+        awaiting.forEach(command -> command.reply().completeExceptionally(why));
+        awaiting.clear();
     }
 
     private void submit(Command.Submit s, long lastApplied) {

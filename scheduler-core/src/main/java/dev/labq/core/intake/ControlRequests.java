@@ -34,19 +34,23 @@ public final class ControlRequests {
             check(action, job);
         } else if (table.arrayTasks(job).stream().map(table::get).noneMatch(task -> applies(action, task))) {
             throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "array=" + id + " has no task that "
-                    + (action == Command.Action.RELEASE ? "is held" : action == Command.Action.HOLD ? "is pending"
-                    : "has not ended") + "; see `labq stat -r " + id + "` for its tasks");
+                    + switch (action) {
+                        case RELEASE -> "is held";
+                        case HOLD -> "is pending";
+                        case CANCEL -> "has not ended";
+                        case REQUEUE -> "ended unsuccessfully";
+                    } + "; see `labq stat -r " + id + "` for its tasks");
         }
         return switch (action) {
             case HOLD -> new JournalEvent.Held(id, array);
             case RELEASE -> new JournalEvent.Released(id, array);
             case CANCEL -> new JournalEvent.CancelRequested(id, array);
+            case REQUEUE -> new JournalEvent.RequeueRequested(id, array);
         };
     }
 
     private static void check(Command.Action action, JobStatus job) {
-        // only a held job is released; PENDING -> PENDING is no transition at all
-        JobState to = action == Command.Action.RELEASE ? JobState.PENDING : target(action);
+        JobState to = target(action);
         if (!applies(action, job)) {
             String name = job.spec().array() == null ? job.id().toString() : job.spec().array().label();
             throw new IllegalJobStateChangeException(job.id(), name, job.state(), to);
@@ -54,11 +58,18 @@ public final class ControlRequests {
     }
 
     private static boolean applies(Command.Action action, JobStatus task) {
-        return action == Command.Action.RELEASE ? task.state() == JobState.HELD
-                : AllowedTransitions.isAllowed(task.state(), target(action));
+        return switch (action) {
+            case RELEASE -> task.state() == JobState.HELD; // PENDING -> PENDING is no transition at all
+            case REQUEUE -> task.isTerminal() && AllowedTransitions.isAllowed(task.state(), JobState.PENDING);
+            default -> AllowedTransitions.isAllowed(task.state(), target(action));
+        };
     }
 
     private static JobState target(Command.Action action) {
-        return action == Command.Action.HOLD ? JobState.HELD : JobState.CANCELLED;
+        return switch (action) {
+            case HOLD -> JobState.HELD;
+            case CANCEL -> JobState.CANCELLED;
+            case RELEASE, REQUEUE -> JobState.PENDING;
+        };
     }
 }

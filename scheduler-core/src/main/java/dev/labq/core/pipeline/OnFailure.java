@@ -12,7 +12,10 @@ public enum OnFailure {
      * finishes; the default.
      */
     FAIL,
-    /** They stay pending, held, until the failed task is retried and completes (Landseer's behaviour). */
+    /**
+     * They stay pending, with the reason {@value #DEPENDENCY_FAILED}, until the failed task is requeued
+     * ({@code labq requeue ID}, {@code labq pipeline retry ID}) and completes (Landseer's behaviour).
+     */
     HOLD;
 
     /** The reason a downstream task failed under {@link #FAIL}. */

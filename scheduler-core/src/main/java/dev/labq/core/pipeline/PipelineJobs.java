@@ -42,9 +42,9 @@ public final class PipelineJobs {
             Long deadline = after == null ? s.deadlineMillis() : Long.valueOf(deadlineMillis - after[task.index()]);
             List<JobId> afterOk = task.dependencies().stream().map(d -> JobId.of(first + d)).toList();
             PipelineTask of = new PipelineTask(first, plan.name(), task.id(), task.taskKey(), task.stage(), task.workflows(),
-                    task.usageCounter(), task.dependencyLevel(), plan.landseerPolicy() ? task.priority() : null);
-            jobs.add(new JobSpec(s.name(), s.kind(), s.argv(), s.shell(), s.env(), s.workdir(), s.project(), s.user(),
-                    s.resources(), s.importance(), deadline, s.timeLimitSeconds(), afterOk, s.hold(), s.nice(), of));
+                    task.usageCounter(), task.dependencyLevel(), plan.landseerPolicy() ? task.priority() : null,
+                    plan.onFailure() == OnFailure.HOLD);
+            jobs.add(s.inPipeline(of, afterOk, deadline));
         }
         return new JournalEvent.JobsSubmitted(JobId.of(first), jobs);
     }

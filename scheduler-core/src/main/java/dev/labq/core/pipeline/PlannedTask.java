@@ -74,6 +74,7 @@ public record PlannedTask(int index, String taskKey, String name, String tool, S
                 .env(env)
                 .resources(resources)
                 .timeLimitSeconds(timeLimitSeconds)
+                .retries(retries == 0 ? null : retries)
                 .afterOk(afterOk)
                 .build();
     }

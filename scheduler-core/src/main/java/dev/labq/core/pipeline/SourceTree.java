@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,17 +94,40 @@ final class SourceTree {
         }
     }
 
-    /** The document and the line of every key path in it. */
-    record Document(Node root, Map<String, Integer> lines, String source) {
+    /** The document; every node knows its line. */
+    record Document(Node root, String source) {
 
         /** The line of {@code path}, or of the nearest enclosing key that has one (the document's first line at worst). */
         int lineOf(String path) {
             String p = path;
-            while (!lines.containsKey(p)) { // "" (the root) is always there
+            Node found;
+            while ((found = find(root, p)) == null) { // "" (the root) is always there
                 int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
                 p = cut < 0 ? "" : p.substring(0, cut);
             }
-            return lines.get(p);
+            return found.line;
+        }
+
+        /**
+         * The node at {@code path} under {@code node}, descending only into the child whose path leads there
+         * (only an error asks, so a walk beats keeping a map of every path while reading).
+         */
+        private static Node find(Node node, String path) {
+            if (node.path.equals(path)) {
+                return node;
+            }
+            Iterable<Node> children = node.kind == Kind.MAP ? node.map.values() : node.kind == Kind.LIST ? node.list : List.of();
+            for (Node child : children) {
+                if (leadsTo(child.path, path)) {
+                    return find(child, path);
+                }
+            }
+            return null;
+        }
+
+        private static boolean leadsTo(String prefix, String path) {
+            return path.startsWith(prefix) && (path.length() == prefix.length()
+                    || path.charAt(prefix.length()) == '.' || path.charAt(prefix.length()) == '[');
         }
 
         /** {@code e} located in this document. */
@@ -126,19 +148,18 @@ final class SourceTree {
     /** Reads {@code text}: JSON when {@code source} ends in {@code .json}, else YAML (which also reads most JSON). */
     static Document read(String text, String source) {
         boolean json = source.toLowerCase(Locale.ROOT).endsWith(".json");
-        Map<String, Integer> lines = new HashMap<>();
         try (JsonParser p = json ? JSON.createParser(text) : YAML.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new InvalidPipelineException("", "", "file", source, "the file is empty").located(source, 0);
             }
-            Node root = node(p, "", lines, source);
+            Node root = node(p, "", source);
             if (p.nextToken() != null) {
                 throw new InvalidPipelineException("", "", "file", source,
                         "the file holds more than one " + (json ? "JSON value" : "YAML document") + "; keep one")
                         .located(source, p.currentTokenLocation().getLineNr());
             }
-            return new Document(root, Collections.unmodifiableMap(lines), source);
+            return new Document(root, source);
         } catch (JsonProcessingException e) {
             throw syntax(e, source, json);
         } catch (IOException e) {
@@ -147,9 +168,9 @@ final class SourceTree {
         }
     }
 
-    private static Node node(JsonParser p, String path, Map<String, Integer> lines, String source) throws IOException {
+    /** The value at the parser's token; a map's values get their key's line: that is where people look. */
+    private static Node node(JsonParser p, String path, String source) throws IOException {
         int line = p.currentTokenLocation().getLineNr();
-        lines.putIfAbsent(path, line);
         if (p instanceof YAMLParser y && y.isCurrentAlias()) {
             throw new InvalidPipelineException(path, "", path, "*" + p.getText(),
                     "YAML aliases are not read; write the value out").located(source, line);
@@ -166,9 +187,8 @@ final class SourceTree {
                         throw new InvalidPipelineException(child, "", key, "(duplicate key)",
                                 "give each key once (first at line " + map.get(key).line + ")").located(source, keyLine);
                     }
-                    lines.put(child, keyLine); // a value's line is its key's: that is where people look
                     p.nextToken();
-                    Node value = node(p, child, lines, source);
+                    Node value = node(p, child, source);
                     map.put(key, new Node(value.kind, child, keyLine, value.map, value.list, value.text, value.number));
                 }
                 return new Node(Kind.MAP, path, line, Collections.unmodifiableMap(map), null, null, null);
@@ -176,7 +196,7 @@ final class SourceTree {
             case START_ARRAY -> {
                 List<Node> list = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(node(p, path + "[" + list.size() + "]", lines, source));
+                    list.add(node(p, path + "[" + list.size() + "]", source));
                 }
                 return new Node(Kind.LIST, path, line, null, Collections.unmodifiableList(list), null, null);
             }

@@ -42,6 +42,10 @@ public sealed interface Command {
     record Snapshot(List<JobId> ids, CompletableFuture<List<JobStatus>> reply) implements Command {
     }
 
+    /** Completed once the fold has applied journal entry {@code index}, appended by any writer. */
+    record AwaitApplied(long index, CompletableFuture<Void> reply) implements Command {
+    }
+
     /** A question about the scheduling state, answered on the decision thread (explain, prio, shares). */
     record Query<T>(Question<T> question, CompletableFuture<T> reply) implements Command {
     }
@@ -53,5 +57,5 @@ public sealed interface Command {
     }
 
     /** The actions of {@link Control}. */
-    enum Action { HOLD, RELEASE, CANCEL }
+    enum Action { HOLD, RELEASE, CANCEL, REQUEUE }
 }

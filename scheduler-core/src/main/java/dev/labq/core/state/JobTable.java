@@ -68,6 +68,25 @@ public final class JobTable {
         return max;
     }
 
+    /**
+     * Why {@code job} waits on its dependencies: {@code null} when every one has completed successfully,
+     * {@code DependencyFailed} when one ended unsuccessfully (it waits for that one to be requeued: a pipeline
+     * task under {@code onFailure: hold}), else {@code Dependency}.
+     */
+    public String dependencyReason(JobStatus job) {
+        String reason = null;
+        for (JobId parent : job.spec().afterOk()) {
+            JobStatus p = jobs.get(parent.value());
+            if (p != null && p.isTerminal() && p.state() != JobState.COMPLETED) {
+                return "DependencyFailed";
+            }
+            if (p == null || p.state() != JobState.COMPLETED) {
+                reason = "Dependency";
+            }
+        }
+        return reason;
+    }
+
     /** True when every job this one waits for has completed successfully. */
     public boolean dependenciesMet(JobStatus job) {
         for (JobId parent : job.spec().afterOk()) {
@@ -118,7 +137,8 @@ public final class JobTable {
 
     private static boolean wholeArray(JournalEvent event) {
         return event instanceof Held h && h.wholeArray() || event instanceof Released r && r.wholeArray()
-                || event instanceof CancelRequested c && c.wholeArray();
+                || event instanceof CancelRequested c && c.wholeArray()
+                || event instanceof JournalEvent.RequeueRequested q && q.wholeArray();
     }
 
     /**
@@ -187,7 +207,17 @@ public final class JobTable {
         } else if (event instanceof Finished f) {
             if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()
                     && isAllowed(job.state(), f.state())) {
-                end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);
+                if (retries(job, f)) { // the next start is retry `attempt` of the spec's `retries`
+                    put(job, job.requeued("Retry " + job.attempt() + " of " + job.spec().retries() + " after "
+                            + f.state() + (f.exitCode() < 0 ? "" : " (exit " + f.exitCode() + ")"), index), changes);
+                } else {
+                    end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);
+                }
+            }
+        } else if (event instanceof JournalEvent.RequeueRequested) {
+            if (job.isTerminal() && isAllowed(job.state(), JobState.PENDING)) {
+                put(job, job.requeued("Requeued by user after " + job.state()
+                        + (job.exitCode() == null ? "" : " (exit " + job.exitCode() + ")"), index), changes);
             }
         } else if (event instanceof JournalEvent.Altered a) {
             if (!job.isTerminal()) {
@@ -206,7 +236,7 @@ public final class JobTable {
             JobStatus p = jobs.get(parent.value());
             String never = p == null ? "job " + parent + " is unknown"
                     : p.isTerminal() && p.state() != JobState.COMPLETED ? "job " + parent + " ended " + p.state() : null;
-            if (never != null) {
+            if (never != null && !holdsOnFailure(job)) {
                 end(jobs.get(job.id().value()), JobState.CANCELLED, -1, "DependencyNeverSatisfied: " + never,
                         timestampMillis, index, changes);
                 return;
@@ -223,11 +253,22 @@ public final class JobTable {
         }
         for (JobId child : dependentsOf(job.id())) {
             JobStatus c = jobs.get(child.value());
-            if (c != null && (c.state() == JobState.PENDING || c.state() == JobState.HELD)) {
+            if (c != null && (c.state() == JobState.PENDING || c.state() == JobState.HELD) && !holdsOnFailure(c)) {
                 end(c, JobState.CANCELLED, -1, "DependencyNeverSatisfied: job " + job.id() + " ended " + state,
                         atMillis, index, changes);
             }
         }
+    }
+
+    /** Whether a failed or timed-out attempt starts again: the job has retries left and no cancel was asked. */
+    private static boolean retries(JobStatus job, Finished f) {
+        return (f.state() == JobState.FAILED || f.state() == JobState.TIMEOUT) && !job.cancelRequested()
+                && job.spec().retriesLeft(job.attempt()) > 0;
+    }
+
+    /** A pipeline task under {@code onFailure: hold}: it waits for a failed dependency to be requeued. */
+    private static boolean holdsOnFailure(JobStatus job) {
+        return job.spec().pipeline() != null && job.spec().pipeline().holdOnFailure();
     }
 
     private void put(JobStatus before, JobStatus after, List<JobChange> changes) {

@@ -65,6 +65,31 @@ class InProcessClientIT {
     }
 
     @Test
+    void blocksSubmittedThroughTheSchedulerAreFoldedWhenTheCallReturns() throws Exception {
+        try (LabqScheduler labq = start(); LabqClient client = new InProcessClient(labq)) {
+            JobSpec held = JobSpec.process("default", "ana", "true").hold(true).build();
+            JobId array = client.submitArray(held, dev.labq.core.domain.ArraySpec.parse("0-3"));
+            assertEquals(2, client.stat(List.of(array, JobId.of(array.value() + 3))).size(), "known when the call returns");
+            JobId many = client.submitJobs(List.of(held, held));
+            assertEquals(JobState.HELD, client.stat(List.of(JobId.of(many.value() + 1))).get(0).state());
+            JobId pipeline = client.submitPipeline(dev.labq.core.pipeline.PipelinePlanner.plan(
+                    dev.labq.core.pipeline.PipelineSpec.builder("p", "default")
+                            .task(dev.labq.core.pipeline.TaskSpec.builder("a").run("true").build()).build()), "ana");
+            assertEquals(JobState.COMPLETED, jobs.terminal(pipeline).get(30, TimeUnit.SECONDS).state());
+            JobId task = JobId.of(array.value() + 1);
+            client.cancel(task);
+            client.control(dev.labq.core.ring.Command.Action.REQUEUE, task, false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (client.stat(List.of(task)).get(0).state() != JobState.COMPLETED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            JobStatus rerun = client.stat(List.of(task)).get(0);
+            assertEquals(JobState.COMPLETED, rerun.state(), "a requeued job runs: " + rerun);
+            assertEquals(1, rerun.attempt(), "its first start: it was cancelled before it ran");
+        }
+    }
+
+    @Test
     void clientCloseLeavesTheSchedulerRunning() throws Exception {
         try (LabqScheduler labq = start()) {
             new InProcessClient(labq).close();

@@ -26,6 +26,7 @@ class AllowedTransitionsTest {
             "RUNNING, COMPLETED", "RUNNING, FAILED", "RUNNING, CANCELLED", "RUNNING, TIMEOUT", "RUNNING, PREEMPTED",
             "RUNNING, REQUEUED", "RUNNING, PENDING", "PREEMPTED, REQUEUED", "PREEMPTED, PENDING", "PREEMPTED, CANCELLED",
             "REQUEUED, PENDING", "REQUEUED, CANCELLED",
+            "FAILED, PENDING", "CANCELLED, PENDING", "TIMEOUT, PENDING",
     })
     void allowsEveryChangeInTheTable(JobState from, JobState to) {
         assertTrue(AllowedTransitions.isAllowed(from, to));
@@ -39,7 +40,7 @@ class AllowedTransitionsTest {
             "RUNNING, HELD", "RUNNING, RUNNING",
             "PREEMPTED, RUNNING", "PREEMPTED, HELD",
             "REQUEUED, RUNNING", "REQUEUED, HELD",
-            "COMPLETED, PENDING", "FAILED, RUNNING", "CANCELLED, PENDING", "TIMEOUT, REQUEUED",
+            "COMPLETED, PENDING", "FAILED, RUNNING", "CANCELLED, HELD", "TIMEOUT, REQUEUED", "FAILED, COMPLETED",
     })
     void refusesChangesOutsideTheTable(JobState from, JobState to) {
         assertFalse(AllowedTransitions.isAllowed(from, to));
@@ -55,15 +56,16 @@ class AllowedTransitionsTest {
                 }
             }
         }
-        assertEquals(17, allowed);
+        assertEquals(20, allowed);
     }
 
     @ParameterizedTest
     @EnumSource(value = JobState.class, names = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT"})
-    void terminalStatesNeverChange(JobState terminal) {
+    void endedJobsChangeOnlyWhenAUserRequeuesAnUnsuccessfulOne(JobState terminal) {
         assertTrue(terminal.isTerminal());
         for (JobState to : JobState.values()) {
-            assertFalse(AllowedTransitions.isAllowed(terminal, to), terminal + " -> " + to);
+            boolean requeue = terminal != JobState.COMPLETED && to == JobState.PENDING;
+            assertEquals(requeue, AllowedTransitions.isAllowed(terminal, to), terminal + " -> " + to);
         }
     }
 

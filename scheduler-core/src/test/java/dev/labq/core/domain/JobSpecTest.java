@@ -150,6 +150,22 @@ class JobSpecTest {
         assertRejected("invalid time=" + seconds + "s: ", python().timeLimitSeconds(seconds));
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 101})
+    void rejectsRetriesOutOfRangeNamingTheValue(int retries) {
+        assertRejected("invalid retries=" + retries + ": use a whole number from 0 (default) to 100", python().retries(retries));
+    }
+
+    @Test
+    void retriesLeftCountEveryStart() {
+        JobSpec twice = python().retries(2).build();
+        assertEquals(3, twice.retriesLeft(0));
+        assertEquals(1, twice.retriesLeft(2));
+        assertEquals(0, twice.retriesLeft(3));
+        assertEquals(0, twice.retriesLeft(9));
+        assertEquals(0, python().build().retriesLeft(1), "none by default");
+    }
+
     @Test
     void acceptsPositiveTimeLimit() {
         assertEquals(1L, python().timeLimitSeconds(1L).build().timeLimitSeconds());

@@ -46,6 +46,7 @@ class EventCodecTest {
                 new Submitted(J, full),
                 new Submitted(JobId.of(43), minimal),
                 new Submitted(JobId.of(44), nice),
+                new Submitted(JobId.of(45), JobSpec.process("research", "ada", "train").retries(3).build()),
                 new Held(J),
                 new Released(J),
                 new CancelRequested(J),
@@ -66,6 +67,8 @@ class EventCodecTest {
                 new Held(J, true),
                 new Released(J, true),
                 new CancelRequested(J, true),
+                new JournalEvent.RequeueRequested(J, false),
+                new JournalEvent.RequeueRequested(J, true),
                 new JournalEvent.ArraySubmitted(J, nice, dev.labq.core.domain.ArraySpec.parse("0-99:3,200%5")));
     }
 
@@ -96,6 +99,7 @@ class EventCodecTest {
         assertEquals(11, EventCodec.typeOf(JournalEvent.ProjectSet.class));
         assertEquals(12, EventCodec.typeOf(JournalEvent.JobsSubmitted.class));
         assertEquals(13, EventCodec.typeOf(JournalEvent.ArraySubmitted.class));
+        assertEquals(14, EventCodec.typeOf(JournalEvent.RequeueRequested.class));
         assertEquals(6, EventCodec.typeOf(new Finished(J, 1, JobState.COMPLETED, 0, null)));
         List<Class<?>> types = new ArrayList<>(List.of(JournalEvent.class.getPermittedSubclasses()));
         types.remove(JournalEvent.Block.class);

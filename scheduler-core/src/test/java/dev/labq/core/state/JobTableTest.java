@@ -587,4 +587,106 @@ class JobTableTest {
         next(new Held(J1, true));
         assertEquals(JobState.HELD, state(J1));
     }
+
+    // --- requeue, and a pipeline's onFailure: hold ---
+
+    private static JobSpec pipelineTask(boolean holdOnFailure, JobId... afterOk) {
+        return JobSpec.process("research", "ada", "train").afterOk(afterOk).pipeline(
+                new dev.labq.core.domain.PipelineTask(1, "p", "t", "key", null, List.of("w"), 1, afterOk.length, null, holdOnFailure))
+                .build();
+    }
+
+    @Test
+    void aRequeuedFailedJobIsPendingAgainAndItsNextDispatchIsTheNextAttempt() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.FAILED, 3, "exit code 3"));
+        List<JobChange> changes = next(new JournalEvent.RequeueRequested(J1, false));
+        assertEquals(1, changes.size());
+        JobStatus job = table.get(J1);
+        assertEquals(JobState.PENDING, job.state());
+        assertEquals("Requeued by user after FAILED (exit 3)", job.reason());
+        assertNull(job.exitCode());
+        assertNull(job.endMillis());
+        assertEquals(1, job.attempt());
+        assertTrue(next(new Dispatched(J1, 1, ALLOC)).isEmpty(), "attempt 1 is over");
+        assertEquals(JobState.RUNNING, next(new Dispatched(J1, 2, ALLOC)).get(0).after().state());
+    }
+
+    @Test
+    void requeueChangesNothingForAJobThatCompletedOrHasNotEnded() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        assertTrue(next(new JournalEvent.RequeueRequested(J1, false)).isEmpty());
+        next(new Submitted(J2, spec()));
+        assertTrue(next(new JournalEvent.RequeueRequested(J2, false)).isEmpty());
+        assertEquals(JobState.COMPLETED, state(J1));
+    }
+
+    @Test
+    void underHoldOnFailureTheDownstreamWaitsForTheFailedTaskToBeRequeuedAndComplete() {
+        next(new Submitted(J1, pipelineTask(true)));
+        next(new Submitted(J2, pipelineTask(true, J1)));
+        next(new Dispatched(J1, 1, ALLOC));
+        next(new Finished(J1, 1, JobState.FAILED, 1, null));
+        assertEquals(JobState.PENDING, state(J2), "not cancelled");
+        assertEquals("DependencyFailed", table.dependencyReason(table.get(J2)));
+        next(new JournalEvent.RequeueRequested(J1, false));
+        assertEquals("Dependency", table.dependencyReason(table.get(J2)));
+        next(new Dispatched(J1, 2, ALLOC));
+        next(new Finished(J1, 2, JobState.COMPLETED, 0, null));
+        assertNull(table.dependencyReason(table.get(J2)));
+        assertTrue(table.dependenciesMet(table.get(J2)));
+    }
+
+    @Test
+    void underHoldOnFailureATaskSubmittedAfterItsDependencyFailedWaitsToo() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.FAILED, 1, null));
+        next(new Submitted(J2, pipelineTask(true, J1)));
+        assertEquals(JobState.PENDING, state(J2));
+        next(new Submitted(J3, pipelineTask(false, J1)));
+        assertEquals(JobState.CANCELLED, state(J3), "the default fails the downstream");
+    }
+
+    @Test
+    void aWholeArrayRequeueReachesEveryTaskThatEndedUnsuccessfully() {
+        submitArray();
+        next(new CancelRequested(JobId.of(11)));
+        next(new CancelRequested(JobId.of(12)));
+        next(new JournalEvent.RequeueRequested(ARRAY, true));
+        assertEquals(JobState.PENDING, state(JobId.of(10)), "was pending all along");
+        assertEquals(JobState.PENDING, state(JobId.of(11)));
+        assertEquals(JobState.PENDING, state(JobId.of(12)));
+    }
+
+    // --- retries ---
+
+    @Test
+    void aFailedAttemptWithRetriesLeftWaitsAgainUntilTheRetriesAreSpent() {
+        next(new Submitted(J1, JobSpec.process("research", "ada", "train").retries(2).build()));
+        next(new Dispatched(J1, 1, ALLOC));
+        List<JobChange> first = next(new Finished(J1, 1, JobState.FAILED, 3, "exit code 3"));
+        assertEquals(JobState.PENDING, first.get(0).after().state());
+        assertEquals("Retry 1 of 2 after FAILED (exit 3)", table.get(J1).reason());
+        assertNull(table.get(J1).allocation(), "its resources are free");
+        next(new Dispatched(J1, 2, ALLOC));
+        next(new Finished(J1, 2, JobState.TIMEOUT, -1, "TimeLimit"));
+        assertEquals("Retry 2 of 2 after TIMEOUT", table.get(J1).reason());
+        next(new Dispatched(J1, 3, ALLOC));
+        next(new Finished(J1, 3, JobState.FAILED, 1, "exit code 1"));
+        assertEquals(JobState.FAILED, state(J1), "three starts in all");
+    }
+
+    @Test
+    void aCancelledAttemptIsNotRetried() {
+        next(new Submitted(J1, JobSpec.process("research", "ada", "train").retries(3).build()));
+        next(new Dispatched(J1, 1, ALLOC));
+        next(new CancelRequested(J1));
+        next(new Finished(J1, 1, JobState.FAILED, 143, "Terminated"));
+        assertEquals(JobState.FAILED, state(J1), "asked to stop: it stays stopped");
+        next(new Submitted(J2, JobSpec.process("research", "ada", "train").retries(3).build()));
+        next(new Dispatched(J2, 1, ALLOC));
+        next(new Finished(J2, 1, JobState.CANCELLED, -1, "Cancelled"));
+        assertEquals(JobState.CANCELLED, state(J2));
+    }
 }
