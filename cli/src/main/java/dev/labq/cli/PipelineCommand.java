@@ -8,6 +8,7 @@ import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.PipelineTask;
 import dev.labq.core.domain.UnknownJobException;
+import dev.labq.core.pipeline.DedupScope;
 import dev.labq.core.pipeline.LandseerConfig;
 import dev.labq.core.pipeline.LandseerPriorityPolicy;
 import dev.labq.core.pipeline.LandseerScheduler;
@@ -31,9 +32,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -70,8 +74,12 @@ final class PipelineCommand implements Runnable {
         @Option(names = {"-A", "--project"}, paramLabel = "PROJECT", description = "with --landseer: the project (default: default)")
         String project;
 
-        /** Reads and plans the pipeline; refuses, naming the place, what is not a valid one. */
-        PipelinePlan plan(Invocation invocation) {
+        /**
+         * Reads and plans the pipeline; refuses, naming the place, what is not a valid one. Under
+         * {@code dedup: project} the home's jobs say which tasks have a result to reuse.
+         */
+        PipelinePlan plan(CommonOptions common) {
+            Invocation invocation = common.invocation();
             if (!landseer && (runner != null || name != null || project != null)) {
                 throw new InvalidInputException("--runner/--name/--project", "given",
                         "these apply to --landseer only; a pipeline file names its own project");
@@ -87,7 +95,14 @@ final class PipelineCommand implements Runnable {
             return landseer
                     ? LandseerConfig.parse(text, source).plan(name != null ? name : Plan.baseName(source),
                             project != null ? project : "default", runner != null ? runner : LandseerConfig.DEFAULT_RUNNER)
-                    : PipelineFile.plan(text, source, PriorResults.none());
+                    : PipelineFile.planWith(text, source, spec -> spec.dedup() != DedupScope.PROJECT ? PriorResults.none()
+                            : priorResults(common, spec.project()));
+        }
+
+        private static PriorResults priorResults(CommonOptions common, String project) {
+            try (LabqClient client = common.client()) {
+                return client.priorResults(project);
+            }
         }
     }
 
@@ -111,7 +126,7 @@ final class PipelineCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            PipelinePlan plan = source.plan(common.invocation());
+            PipelinePlan plan = source.plan(common);
             PrintStream out = common.invocation().out();
             if (json) {
                 ObjectNode node = PolicyOutput.JSON.valueToTree(plan);
@@ -156,7 +171,7 @@ final class PipelineCommand implements Runnable {
                         : t.dependencies().stream().map(PlannedTask::idOf).collect(Collectors.joining(","));
                 out.printf(Locale.ROOT, "%-9s %-16s %-28s %-22s %5d %7d %8d  %s%n", t.id(),
                         t.stage() == null ? "-" : t.stage(), t.name(), after, t.dependencyLevel(), t.usageCounter(),
-                        t.priority(), t.taskKey().substring(0, 12));
+                        t.priority(), t.taskKey().substring(0, 12) + (t.reusedFrom() == null ? "" : "  reuses job " + t.reusedFrom()));
             }
             out.println("Landseer order (the ready task of lowest dependency level x 1000 - usage counter first, one at"
                     + " a time): " + landseerOrder(plan).stream().map(PlannedTask::id).collect(Collectors.joining(" ")));
@@ -180,7 +195,7 @@ final class PipelineCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            PipelinePlan plan = source.plan(common.invocation());
+            PipelinePlan plan = source.plan(common);
             JobId first;
             try (LabqClient client = common.client()) {
                 first = client.submitPipeline(plan, common.invocation().user());
@@ -289,6 +304,9 @@ final class PipelineCommand implements Runnable {
                 task.put("usageCounter", t.usageCounter());
                 task.put("priority", LandseerPriorityPolicy.priority(t.dependencyLevel(), t.usageCounter()));
                 task.put("state", job.state().name());
+                if (t.reusesResult()) {
+                    task.put("reuses", t.reuses());
+                }
                 task.set("after", PolicyOutput.JSON.valueToTree(job.spec().afterOk().stream().map(JobId::value).toList()));
                 task.set("workflows", PolicyOutput.JSON.valueToTree(t.workflows()));
             }
@@ -341,8 +359,12 @@ final class PipelineCommand implements Runnable {
         }
     }
 
-    /** Cancels a pipeline's jobs that have not ended. */
-    @Command(name = "cancel", description = "Cancel every pending or running job of a pipeline.")
+    /**
+     * Cancels a pipeline's jobs that have not ended, except those another live pipeline reuses the result of
+     * ({@code dedup: project}): that one still needs them.
+     */
+    @Command(name = "cancel", description = {"Cancel every pending or running job of a pipeline, except one whose",
+            "result another pipeline that has not ended waits to reuse (dedup: project)."})
     static final class Cancel implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -353,12 +375,48 @@ final class PipelineCommand implements Runnable {
         @Override
         public Integer call() {
             int cancelled = 0;
-            List<JobStatus> jobs = jobsOf(common, id);
+            List<JobStatus> all;
+            try (LabqClient client = common.client()) {
+                all = client.stat(List.of());
+            }
+            List<JobStatus> jobs = PipelineJobs.jobsOf(id.value(), all);
+            if (jobs.isEmpty()) {
+                throw new UnknownJobException("pipeline", id);
+            }
+            Map<Long, Long> neededBy = new HashMap<>(); // job -> a live pipeline reusing its result
+            for (JobStatus job : all) {
+                PipelineTask task = job.spec().pipeline();
+                if (task != null && task.reusesResult() && task.pipelineId() != id.value() && !job.isTerminal()) {
+                    neededBy.putIfAbsent(task.reuses(), task.pipelineId());
+                }
+            }
+            // What those need runs too: the jobs of this pipeline they wait on, transitively.
+            Map<Long, JobStatus> mine = new HashMap<>();
+            jobs.forEach(j -> mine.put(j.id().value(), j));
+            ArrayDeque<Long> upstream = new ArrayDeque<>(neededBy.keySet());
+            while (!upstream.isEmpty()) {
+                JobStatus needed = mine.get(upstream.poll());
+                if (needed == null) {
+                    continue;
+                }
+                long by = neededBy.get(needed.id().value());
+                for (JobId parent : needed.spec().afterOk()) {
+                    if (mine.containsKey(parent.value()) && neededBy.putIfAbsent(parent.value(), by) == null) {
+                        upstream.add(parent.value());
+                    }
+                }
+            }
+            List<String> kept = new ArrayList<>();
             try (LabqClient client = common.client()) {
                 // Downstream first: cancelling a task ends its dependents too, and they come after it.
                 for (int i = jobs.size() - 1; i >= 0; i--) {
                     JobStatus job = jobs.get(i);
                     if (job.isTerminal()) {
+                        continue;
+                    }
+                    Long other = neededBy.get(job.id().value());
+                    if (other != null) {
+                        kept.add("job " + job.id() + " (pipeline " + other + " needs it)");
                         continue;
                     }
                     try {
@@ -369,7 +427,8 @@ final class PipelineCommand implements Runnable {
                     }
                 }
             }
-            common.invocation().out().printf(Locale.ROOT, "pipeline %d: %d of %d jobs cancelled%n", id.value(), cancelled, jobs.size());
+            common.invocation().out().printf(Locale.ROOT, "pipeline %d: %d of %d jobs cancelled%s%n", id.value(), cancelled,
+                    jobs.size(), kept.isEmpty() ? "" : "; kept " + String.join(", ", kept));
             return ExitCodes.OK;
         }
     }

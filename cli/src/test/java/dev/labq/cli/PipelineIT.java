@@ -156,4 +156,47 @@ class PipelineIT {
         assertEquals(1, flaky.get("spec").get("retries").asInt());
         assertEquals(List.of("try", "try", "after"), Files.readAllLines(log));
     }
+
+    @Test
+    void underProjectDedupALaterPipelineReusesARunningTaskAndCancellingTheFirstSparesIt() throws Exception {
+        TestHome home = start();
+        Path log = dir.resolve("runs.log");
+        Path go = dir.resolve("go");
+        String prep = "{ name: prep, tool: prep, config: { size: 10 }, shell: \"echo prep >> %s; while [ ! -f %s ]; do sleep 0.05; done\" }"
+                .formatted(log, go);
+        Files.writeString(dir.resolve("work/first.yaml"), """
+                pipeline: first
+                project: default
+                dedup: project
+                tasks:
+                  - %s
+                  - { name: train, tool: train, after: [prep], shell: "echo train >> %s" }
+                """.formatted(prep, log));
+        Files.writeString(dir.resolve("work/second.yaml"), """
+                pipeline: second
+                project: default
+                dedup: project
+                tasks:
+                  - %s
+                  - { name: eval, tool: eval, after: [prep], shell: "echo eval >> %s" }
+                """.formatted(prep, log));
+        long first = home.run("pipeline", "submit", "first.yaml", "--json").json().get("pipeline").asLong();
+        home.awaitJob(first, j -> j.get("state").asText().equals("RUNNING"), LIMIT);
+
+        TestHome.Outcome planned = home.run("pipeline", "plan", "second.yaml", "--json");
+        assertEquals(String.valueOf(first), planned.json().get("tasks").get(0).get("reusedFrom").asText(), planned::toString);
+        long second = home.run("pipeline", "submit", "second.yaml", "--json").json().get("pipeline").asLong();
+        JsonNode shown = home.run("pipeline", "show", Long.toString(second), "--json").json();
+        assertEquals(first, shown.get("tasks").get(0).get("reuses").asLong(), shown::toString);
+
+        TestHome.Outcome cancel = home.run("pipeline", "cancel", Long.toString(first));
+        assertEquals(ExitCodes.OK, cancel.code(), cancel::toString);
+        assertTrue(cancel.out().contains("1 of 2 jobs cancelled; kept job " + first + " (pipeline " + second + " needs it)"),
+                cancel::toString);
+        Files.writeString(go, "");
+        assertEquals("COMPLETED", home.awaitJob(second + 1, PipelineIT::ended, LIMIT).get("state").asText());
+        assertEquals("COMPLETED", home.job(second).get("state").asText(), "the reusing job completes with the one it reuses");
+        assertEquals("CANCELLED", home.job(first + 1).get("state").asText());
+        assertEquals(List.of("prep", "eval"), Files.readAllLines(log), "prep ran once");
+    }
 }

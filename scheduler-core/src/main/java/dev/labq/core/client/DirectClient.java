@@ -21,9 +21,9 @@ import dev.labq.core.event.JournalEvent;
 import dev.labq.core.intake.ControlRequests;
 import dev.labq.core.intake.SubmissionValidator;
 import dev.labq.core.ring.Command;
-import dev.labq.core.pipeline.DedupScope;
 import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
+import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.state.Fold;
@@ -78,6 +78,12 @@ final class DirectClient implements LabqClient {
      * block of job ids, each job after its dependencies' jobs. Returns the first job's id, the pipeline's id.
      */
     @Override
+    public PriorResults priorResults(String project) {
+        return PipelineJobs.priorResults(JobsReader.fold(home).all(),
+                project != null ? project : LabqConfig.load(home.root()).scheduler().defaultProject());
+    }
+
+    @Override
     public JobId submitPipeline(PipelinePlan plan, String user) {
         return JobId.of(appendPipeline(plan, user).number());
     }
@@ -93,10 +99,6 @@ final class DirectClient implements LabqClient {
     }
 
     Journal.Numbered appendPipeline(PipelinePlan plan, String user) {
-        if (plan.dedup() == DedupScope.PROJECT) {
-            throw new InvalidInputException("dedup", "project", "reuse across pipelines is not available to submit yet;"
-                    + " use dedup: pipeline (identical tasks within this pipeline run once)");
-        }
         long now = clock.millis();
         Long deadline = plan.deadline() == null ? null : TimeSpecs.parseDeadlineMillis(plan.deadline(), now, ZoneId.systemDefault());
         if (deadline != null && deadline <= now) {

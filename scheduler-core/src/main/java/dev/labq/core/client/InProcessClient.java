@@ -7,7 +7,9 @@ import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
+import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
 import dev.labq.store.Journal;
@@ -33,6 +35,12 @@ public final class InProcessClient implements LabqClient {
     @Override
     public JobId submit(JobSpec spec) {
         return scheduler.submit(spec).id();
+    }
+
+    @Override
+    public PriorResults priorResults(String project) {
+        return scheduler.query((core, now) -> PipelineJobs.priorResults(core.table().all(),
+                project != null ? project : core.context().config().scheduler().defaultProject()));
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
+import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
 
@@ -42,6 +44,12 @@ public interface LabqClient extends AutoCloseable {
      * dependencies); with a scheduler running, the call returns once it has folded the entry, so what follows
      * sees the jobs.
      */
+
+    /**
+     * What {@code dedup: project} may reuse in {@code project} ({@code null}: the default project): the
+     * still-valid result of each pipeline task key (see {@link PipelineJobs#priorResults}), to plan a pipeline with.
+     */
+    PriorResults priorResults(String project);
 
     /** The jobs of a planned pipeline, charged to {@code user}; the first id is the pipeline's. */
     JobId submitPipeline(PipelinePlan plan, String user);

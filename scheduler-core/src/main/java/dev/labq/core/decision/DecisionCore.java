@@ -212,7 +212,8 @@ public final class DecisionCore {
 
     private void refreshReady(JobStatus job, PolicyContext at) {
         long id = job.id().value();
-        if (job.state() == JobState.PENDING && !inFlight.containsKey(id) && table.dependenciesMet(job)) {
+        if (job.state() == JobState.PENDING && !inFlight.containsKey(id) && table.dependenciesMet(job)
+                && (job.spec().pipeline() == null || !job.spec().pipeline().reusesResult())) {
             ReadyIndex.Entry present = ready.get(id);
             if (present != null && (present.job == job || present.job.equals(job))) {
                 return; // the same job again (a change that did not touch it): its key line still holds

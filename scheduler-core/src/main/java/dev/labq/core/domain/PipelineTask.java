@@ -22,11 +22,14 @@ import java.util.List;
  * @param holdOnFailure   the pipeline's {@code onFailure: hold}: when a task it depends on fails, it waits
  *                        (reason {@code DependencyFailed}) for that task to be requeued and complete, instead of
  *                        being cancelled with {@code DependencyNeverSatisfied}
+ * @param reuses          under {@code dedup: project}, the earlier job whose result this task reuses: the job
+ *                        never runs, it completes when that one completes (at once when it has), and the
+ *                        pipeline's tasks after it wait on it as on any task; null for a task that runs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
                            List<String> workflows, int usageCounter, int dependencyLevel, Integer rank,
-                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean holdOnFailure) {
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean holdOnFailure, Long reuses) {
     public PipelineTask {
         workflows = workflows == null ? List.of() : List.copyOf(workflows);
     }
@@ -34,6 +37,11 @@ public record PipelineTask(long pipelineId, String pipeline, String task, String
     /** A task of a pipeline whose failures fail its downstream tasks (the default). */
     public PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
                         List<String> workflows, int usageCounter, int dependencyLevel, Integer rank) {
-        this(pipelineId, pipeline, task, taskKey, stage, workflows, usageCounter, dependencyLevel, rank, false);
+        this(pipelineId, pipeline, task, taskKey, stage, workflows, usageCounter, dependencyLevel, rank, false, null);
+    }
+
+    /** Whether the job reuses an earlier job's result instead of running. */
+    public boolean reusesResult() {
+        return reuses != null;
     }
 }

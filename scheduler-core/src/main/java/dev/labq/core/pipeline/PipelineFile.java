@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a pipeline file (YAML, or JSON when the source ends in {@code .json}; one model, described by
@@ -76,9 +77,18 @@ public final class PipelineFile {
      * tasks that ask for different runs; this names their line too, which {@code PipelinePlanner} alone cannot.
      */
     public static PipelinePlan plan(String text, String source, PriorResults prior) {
+        return planWith(text, source, spec -> prior);
+    }
+
+    /**
+     * {@link #plan(String, String, PriorResults)} with the earlier results chosen for the pipeline read (its
+     * project and dedup scope): {@code priorFor} is asked once, after the file is read and before it is planned.
+     */
+    public static PipelinePlan planWith(String text, String source, Function<PipelineSpec, PriorResults> priorFor) {
         Document doc = SourceTree.read(text, source);
         try {
-            return PipelinePlanner.plan(pipeline(doc.root()), prior);
+            PipelineSpec spec = pipeline(doc.root());
+            return PipelinePlanner.plan(spec, priorFor.apply(spec));
         } catch (InvalidPipelineException e) {
             throw doc.locate(e); // found in the tree, so not yet located
         }

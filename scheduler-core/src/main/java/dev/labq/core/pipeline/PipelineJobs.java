@@ -40,10 +40,13 @@ public final class PipelineJobs {
         for (PlannedTask task : plan.tasks()) {
             JobSpec s = accepted.get(task.index());
             Long deadline = after == null ? s.deadlineMillis() : Long.valueOf(deadlineMillis - after[task.index()]);
-            List<JobId> afterOk = task.dependencies().stream().map(d -> JobId.of(first + d)).toList();
+            Long reuses = task.reusedFrom() == null ? null : Long.valueOf(task.reusedFrom());
+            // A reused task waits for the job it reuses only: that job's own dependencies produced its result.
+            List<JobId> afterOk = reuses != null ? List.of(JobId.of(reuses))
+                    : task.dependencies().stream().map(d -> JobId.of(first + d)).toList();
             PipelineTask of = new PipelineTask(first, plan.name(), task.id(), task.taskKey(), task.stage(), task.workflows(),
                     task.usageCounter(), task.dependencyLevel(), plan.landseerPolicy() ? task.priority() : null,
-                    plan.onFailure() == OnFailure.HOLD);
+                    plan.onFailure() == OnFailure.HOLD, reuses);
             jobs.add(s.inPipeline(of, afterOk, deadline));
         }
         return new JournalEvent.JobsSubmitted(JobId.of(first), jobs);
@@ -82,6 +85,31 @@ public final class PipelineJobs {
 
     private static long limitMillis(PlannedTask task) {
         return task.timeLimitSeconds() == null ? 0 : task.timeLimitSeconds() * 1000;
+    }
+
+    /**
+     * The still-valid results of {@code project}'s pipeline tasks among {@code jobs}, for {@code dedup: project}:
+     * by task key, the latest job with that key that completed successfully or has not ended (a task reusing
+     * another's result stands for that one). Failed, cancelled and timed-out ones are not results. Declared
+     * outputs are not checked: a result whose files were deleted is reused all the same.
+     */
+    public static PriorResults priorResults(Iterable<JobStatus> jobs, String project) {
+        Map<Long, JobStatus> byId = new java.util.HashMap<>();
+        jobs.forEach(j -> byId.put(j.id().value(), j));
+        Map<String, Long> latest = new java.util.HashMap<>();
+        for (JobStatus job : byId.values()) {
+            PipelineTask task = job.spec().pipeline();
+            if (task == null || !project.equals(job.spec().project())) {
+                continue;
+            }
+            JobStatus result = task.reusesResult() ? byId.get(task.reuses()) : job;
+            if (result != null && (result.state() == JobState.COMPLETED || !result.isTerminal())) {
+                latest.merge(task.taskKey(), result.id().value(), Math::max);
+            }
+        }
+        Map<String, String> found = new java.util.HashMap<>();
+        latest.forEach((key, id) -> found.put(key, Long.toString(id)));
+        return PriorResults.of(found);
     }
 
     /** Landseer's status of a job: pending (also held), running, completed, or failed (any other end). */

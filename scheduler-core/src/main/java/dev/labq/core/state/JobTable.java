@@ -3,6 +3,7 @@ package dev.labq.core.state;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
+import dev.labq.core.domain.PipelineTask;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.event.JournalEvent.CancelRequested;
 import dev.labq.core.event.JournalEvent.Dispatched;
@@ -232,6 +233,10 @@ public final class JobTable {
         for (JobId parent : s.spec().afterOk()) {
             dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
         }
+        if (reusesCompleted(job)) {
+            end(job, JobState.COMPLETED, 0, reusedReason(job), timestampMillis, index, changes);
+            return;
+        }
         for (JobId parent : s.spec().afterOk()) {
             JobStatus p = jobs.get(parent.value());
             String never = p == null ? "job " + parent + " is unknown"
@@ -249,6 +254,12 @@ public final class JobTable {
                      List<JobChange> changes) {
         put(job, job.finished(state, exitCode, reason, atMillis, index), changes);
         if (state == JobState.COMPLETED) {
+            for (JobId child : dependentsOf(job.id())) {
+                JobStatus c = jobs.get(child.value());
+                if (c != null && c.state() == JobState.PENDING && reusesCompleted(c)) {
+                    end(c, JobState.COMPLETED, 0, reusedReason(c), atMillis, index, changes);
+                }
+            }
             return;
         }
         for (JobId child : dependentsOf(job.id())) {
@@ -264,6 +275,20 @@ public final class JobTable {
     private static boolean retries(JobStatus job, Finished f) {
         return (f.state() == JobState.FAILED || f.state() == JobState.TIMEOUT) && !job.cancelRequested()
                 && job.spec().retriesLeft(job.attempt()) > 0;
+    }
+
+    /** A job that reuses another's result ({@code dedup: project}), and that one has completed. */
+    private boolean reusesCompleted(JobStatus job) {
+        PipelineTask task = job.spec().pipeline();
+        if (task == null || !task.reusesResult()) {
+            return false;
+        }
+        JobStatus result = jobs.get(task.reuses());
+        return result != null && result.state() == JobState.COMPLETED;
+    }
+
+    private static String reusedReason(JobStatus job) {
+        return "Reused the result of job " + job.spec().pipeline().reuses();
     }
 
     /** A pipeline task under {@code onFailure: hold}: it waits for a failed dependency to be requeued. */

@@ -14,7 +14,9 @@ import dev.labq.store.Views;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes what the fold changed into the persisted views, and reads a job table and a usage ledger back
@@ -46,9 +48,18 @@ public final class ViewProjection {
     }
 
     public void write(long index, List<JobChange> changes, List<AccountUsage> usage) {
+        // A job changed twice by one entry (submitted and at once cancelled or completed) is written as it ends up.
+        Map<Long, JobStatus> latest = changes.size() > 1 ? new HashMap<>() : null;
         for (int i = changes.size() - 1; i >= 0; i--) {
             JobChange change = changes.get(i);
-            writeJob(change.after(), change.before() != null && change.before().allocation() != null);
+            JobStatus after = change.after();
+            boolean hadAllocation = change.before() != null && change.before().allocation() != null;
+            JobStatus written = latest == null ? null : latest.putIfAbsent(after.id().value(), after);
+            if (written == null) {
+                writeJob(after, hadAllocation);
+            } else if (hadAllocation && written.allocation() == null) {
+                views.allocations().remove(after.id().value());
+            }
         }
         writeUsage(usage);
         applied(index);

@@ -166,12 +166,7 @@ class PipelineJobsTest {
                 .build());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSubmission.submit(home, tooBig, "ana"));
         assertTrue(e.getMessage().contains("task huge: cpus"), e.getMessage());
-        PipelinePlan acrossProjects = PipelinePlanner.plan(PipelineSpec.builder("reuse", "default").dedup(DedupScope.PROJECT)
-                .task(TaskSpec.builder("ok").run("true").build()).build());
-        InvalidInputException dedup = assertThrows(InvalidInputException.class,
-                () -> PipelineSubmission.submit(home, acrossProjects, "ana"));
-        assertTrue(dedup.getMessage().contains("dedup=project"), dedup.getMessage());
-        assertEquals(6, JobsReader.fold(home).all().size(), "the refused ones wrote nothing");
+        assertEquals(6, JobsReader.fold(home).all().size(), "the refused one wrote nothing");
     }
 
     @Test
@@ -241,5 +236,49 @@ class PipelineJobsTest {
         List<JobSpec> after = List.of(JobSpec.process(null, "ana", "true").afterOk(JobId.of(2)).build());
         assertEquals(JobId.of(3), PipelineSubmission.submitAll(home, after));
         assertEquals(3, JobsReader.fold(home).all().size());
+    }
+
+    private static PipelineSpec.Builder acrossPipelines(String name) {
+        return PipelineSpec.builder(name, "p").dedup(DedupScope.PROJECT);
+    }
+
+    /**
+     * dedup: project: a second pipeline with the first one's prepare task (same tool, config, dependencies) waits
+     * for that job instead of running it again, and completes when it does; its own new task follows.
+     */
+    @Test
+    void underProjectDedupAnIdenticalTaskOfALaterPipelineReusesTheEarlierJob() {
+        MachineInventory machine = new MachineInventory(4, 4096, List.of());
+        LabqConfig config = new LabqConfig(new LabqConfig.Machine("4", "4G", List.of()),
+                Map.of("p", new LabqConfig.Project(10), "q", new LabqConfig.Project(10)), new LabqConfig.Settings(null, null, "p"));
+        CoreDriver d = new CoreDriver(config, machine, T0);
+        PipelinePlan first = PipelinePlanner.plan(acrossPipelines("first").task(task("prep"), task("train", "prep")).build());
+        d.apply(PipelineJobs.of(first, 1, accepted(first)));
+        assertEquals(List.of(JobId.of(1)), d.decide(), "prep runs; train waits for it");
+
+        PriorResults prior = PipelineJobs.priorResults(d.core().table().all(), "p");
+        assertEquals(java.util.Optional.of("1"), prior.find(first.tasks().get(0).taskKey()), "a running job is a result to come");
+        assertEquals(java.util.Optional.empty(), PipelineJobs.priorResults(d.core().table().all(), "q").find(first.tasks().get(0).taskKey()),
+                "another project's is not");
+        PipelinePlan second = PipelinePlanner.plan(acrossPipelines("second").task(task("prep"), task("eval", "prep")).build(), prior);
+        assertEquals("1", second.tasks().get(0).reusedFrom());
+        JournalEvent.JobsSubmitted entry = PipelineJobs.of(second, 3, accepted(second));
+        assertEquals(List.of(JobId.of(1)), entry.jobs().get(0).afterOk());
+        assertEquals(1L, entry.jobs().get(0).pipeline().reuses());
+        assertEquals(List.of(JobId.of(3)), entry.jobs().get(1).afterOk(), "eval waits on its pipeline's own prep job");
+        d.apply(entry);
+        assertEquals("Dependency", d.reason(JobId.of(3)));
+        assertTrue(d.decide().isEmpty(), "the reusing job never runs");
+
+        d.finish(JobId.of(1));
+        assertEquals(JobState.COMPLETED, d.status(JobId.of(3)).state());
+        assertEquals(0, d.status(JobId.of(3)).attempt());
+        assertEquals(List.of(JobId.of(2), JobId.of(4)), d.decide(), "train and eval, after the one prep");
+
+        PriorResults later = PipelineJobs.priorResults(d.core().table().all(), "p");
+        assertEquals(java.util.Optional.of("1"), later.find(first.tasks().get(0).taskKey()), "the reuse stands for the original");
+        d.apply(new JournalEvent.Finished(JobId.of(2), 1, JobState.FAILED, 1, null));
+        assertEquals(java.util.Optional.empty(), PipelineJobs.priorResults(d.core().table().all(), "p")
+                .find(first.tasks().get(1).taskKey()), "a failed job is no result");
     }
 }

@@ -592,7 +592,7 @@ class JobTableTest {
 
     private static JobSpec pipelineTask(boolean holdOnFailure, JobId... afterOk) {
         return JobSpec.process("research", "ada", "train").afterOk(afterOk).pipeline(
-                new dev.labq.core.domain.PipelineTask(1, "p", "t", "key", null, List.of("w"), 1, afterOk.length, null, holdOnFailure))
+                new dev.labq.core.domain.PipelineTask(1, "p", "t", "key", null, List.of("w"), 1, afterOk.length, null, holdOnFailure, null))
                 .build();
     }
 
@@ -688,5 +688,45 @@ class JobTableTest {
         next(new Dispatched(J2, 1, ALLOC));
         next(new Finished(J2, 1, JobState.CANCELLED, -1, "Cancelled"));
         assertEquals(JobState.CANCELLED, state(J2));
+    }
+
+    // --- dedup: project, a task reusing an earlier job's result ---
+
+    private static JobSpec reusing(JobId earlier) {
+        return JobSpec.process("research", "ada", "train").afterOk(earlier).pipeline(
+                new dev.labq.core.domain.PipelineTask(5, "again", "task_1", "key", null, List.of("w"), 1, 0, null, false,
+                        earlier.value())).build();
+    }
+
+    @Test
+    void aTaskReusingACompletedResultCompletesAtOnceWithoutRunning() {
+        runJob(J1);
+        next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        List<JobChange> changes = next(new Submitted(J2, reusing(J1)));
+        JobStatus reused = table.get(J2);
+        assertEquals(JobState.COMPLETED, reused.state());
+        assertEquals("Reused the result of job 1", reused.reason());
+        assertEquals(0, reused.attempt(), "never started");
+        assertEquals(2, changes.size(), "submitted, then completed, in the one entry");
+    }
+
+    @Test
+    void aTaskReusingAJobStillRunningCompletesWhenItDoesAndFailsWhenItFails() {
+        runJob(J1);
+        next(new Submitted(J2, reusing(J1)));
+        next(new Submitted(J3, spec(J2)));
+        assertEquals(JobState.PENDING, state(J2));
+        List<JobChange> changes = next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        assertEquals(List.of(J1, J2), changes.stream().map(c -> c.after().id()).toList());
+        assertEquals(JobState.COMPLETED, state(J2));
+        assertTrue(table.dependenciesMet(table.get(J3)), "its consumer may start");
+
+        JobId j4 = JobId.of(4);
+        JobId j5 = JobId.of(5);
+        runJob(j4);
+        next(new Submitted(j5, reusing(j4)));
+        next(new Finished(j4, 1, JobState.FAILED, 1, null));
+        assertEquals(JobState.CANCELLED, state(j5), "no result to reuse");
+        assertTrue(table.get(j5).reason().startsWith("DependencyNeverSatisfied"), table.get(j5).reason());
     }
 }

@@ -48,6 +48,18 @@ class ViewProjectionTest {
     }
 
     @Test
+    void aJobChangedTwiceByOneEntryIsStoredAsItEndsUp() {
+        projection.write(1, table.apply(1, 1000, new JournalEvent.Submitted(JobId.of(1), JobSpec.process("p", "u", "x").build())), List.of());
+        table.apply(2, 2000, new JournalEvent.CancelRequested(JobId.of(1)));
+        // submitted after a job that has ended unsuccessfully: pending, then cancelled, in one entry
+        List<dev.labq.core.state.JobChange> changes = table.apply(3, 3000, new JournalEvent.Submitted(JobId.of(2),
+                JobSpec.process("p", "u", "x").afterOk(JobId.of(1)).build()));
+        assertEquals(2, changes.size());
+        projection.write(3, changes, List.of());
+        assertEquals(JobState.CANCELLED, stored(2).state());
+    }
+
+    @Test
     void catchingUpWithNothingDeferredRecordsNothing() {
         projection.write(5, List.of(), List.of());
         projection.catchUp(table, Long.MAX_VALUE);
