@@ -1,5 +1,6 @@
 package dev.labq.bench;
 
+import dev.labq.core.client.LabqClient;
 import dev.labq.core.client.PipelineSubmission;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
@@ -9,6 +10,7 @@ import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.intake.SubmissionValidator;
+import dev.labq.core.pipeline.DedupScope;
 import dev.labq.core.pipeline.PipelineFile;
 import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.pipeline.PipelinePlanner;
@@ -71,6 +73,9 @@ public final class PipelineSubmitBench implements Harness {
         double acceptMs;
         double totalMs;
         double dispatchMs;
+        double lookupMs;
+        double replanMs;
+        long reused;
         try (TempHome home = TempHome.create("labq-pipeline-bench", 64, "256G", 1)) {
             long s0 = System.nanoTime();
             first = PipelineSubmission.submit(home.home(), parsed, "bench");
@@ -83,6 +88,22 @@ public final class PipelineSubmitBench implements Harness {
             out.printf(Locale.ROOT, "  read (parse, validate) %.1f ms, plan (key, dedup) %.1f ms; submit (validate %,d jobs, one entry) %.1f ms;"
                             + " first decision (fold, decide: %d started) %.1f ms%n",
                     (read - t0) / 1e6, (planned - read) / 1e6, parsed.tasks().size(), (submitted - s0) / 1e6, started, dispatchMs);
+            // dedup: project against the home that now holds the pipeline: the results by task key, then a plan reusing them.
+            long p0 = System.nanoTime();
+            PriorResults prior;
+            try (LabqClient client = LabqClient.direct(home.home())) {
+                prior = client.priorResults("default");
+            }
+            long looked = System.nanoTime();
+            PipelineSpec acrossPipelines = new PipelineSpec(pipeline.name(), pipeline.project(), DedupScope.PROJECT, pipeline.policy(),
+                    pipeline.onFailure(), pipeline.deadline(), pipeline.identity(), pipeline.workflows(), pipeline.tasks());
+            PipelinePlan again = PipelinePlanner.plan(acrossPipelines, prior);
+            long replanned = System.nanoTime();
+            reused = again.tasks().stream().filter(t -> t.reusedFrom() != null).count();
+            lookupMs = (looked - p0) / 1e6;
+            replanMs = (replanned - looked) / 1e6;
+            out.printf(Locale.ROOT, "  dedup: project, the same pipeline again: results by task key (fold %,d jobs) %.1f ms,"
+                    + " plan %.1f ms, %,d of %,d tasks reused%n", parsed.tasks().size(), lookupMs, replanMs, reused, again.tasks().size());
         }
         out.printf(Locale.ROOT, "  %,d task uses, %,d unique tasks (jobs %d..%d), %,d uses saved by dedup%n", parsed.taskUses(),
                 parsed.tasks().size(), first.value(), first.value() + parsed.tasks().size() - 1, parsed.usesSavedByDedup());
@@ -114,6 +135,9 @@ public final class PipelineSubmitBench implements Harness {
         results.metric("pipeline.read_ms", (read - t0) / 1e6, "ms");
         results.metric("pipeline.plan_ms", (planned - read) / 1e6, "ms");
         results.metric("pipeline.first_decision_ms", dispatchMs, "ms");
+        results.metric("pipeline.project_dedup_lookup_ms", lookupMs, "ms");
+        results.metric("pipeline.project_dedup_plan_ms", replanMs, "ms");
+        results.metric("pipeline.project_dedup_reused", reused, "count");
         results.metric("pipeline.unique_tasks", parsed.tasks().size(), "count");
         results.metric("pipeline.task_uses", parsed.taskUses(), "count");
         return BenchMain.OK;
