@@ -80,20 +80,22 @@ class ArrayIT {
         TestHome home = TestHome.in(dir);
         scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
         home.via(scheduler);
-        assertEquals(1, home.submit("--array", "0-4999", "--hold", "--", "true"));
-        TestHome.Outcome verify = home.run("replay", "--verify");
-        assertEquals(ExitCodes.OK, verify.code(), "views behind the journal are not wrong: " + verify);
-        scheduler.close();
+        assertEquals(1, home.submit("--array", "0-19999", "--hold", "--", "true"));
+        scheduler.close(); // at once: its views are still being written
         scheduler = null;
-
         TestHome.Outcome offline = home.direct().run("replay", "--verify");
         assertEquals(ExitCodes.OK, offline.code(), offline::toString);
         assertTrue(offline.out().contains("views agree with the journal"), offline::toString);
+        assertTrue(offline.out().matches("(?s).*: 20\\D?000 jobs.*"), "a clean stop wrote every task's view: " + offline);
+
         scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
         home.via(scheduler);
+        assertEquals(20001, home.submit("--array", "0-19999", "--hold", "--", "true"));
+        TestHome.Outcome live = home.run("replay", "--verify");
+        assertEquals(ExitCodes.OK, live.code(), "views behind the journal are not wrong: " + live);
         JsonNode tasks = home.run("stat", "--json", "1").json();
-        assertEquals(5000, tasks.size());
-        assertEquals("HELD", tasks.get(4999).get("state").asText());
+        assertEquals(20000, tasks.size());
+        assertEquals("HELD", tasks.get(19999).get("state").asText());
     }
 
     private static boolean allCompleted(JsonNode tasks) {

@@ -28,11 +28,13 @@ public final class Ring {
 
     private final Disruptor<RingEvent> disruptor;
     private final RingBuffer<RingEvent> buffer;
+    private volatile Thread decisionThread;
 
     public Ring(EventHandler<RingEvent> handler, ExceptionHandler<RingEvent> errors) {
         disruptor = new Disruptor<>(RingEvent::new, SIZE, r -> {
             Thread t = new Thread(r, DECISION_THREAD);
             t.setDaemon(true);
+            decisionThread = t;
             return t;
         }, ProducerType.MULTI, new BlockingWaitStrategy());
         disruptor.handleEventsWith(handler);
@@ -52,8 +54,19 @@ public final class Ring {
         buffer.publishEvent((event, sequence, k) -> event.signal(k), signal);
     }
 
-    /** Waits until every published event is handled, then stops the decision thread. */
+    /**
+     * Waits until every published event is handled, then stops the decision thread and waits for it to end: the
+     * handler's {@code onShutdown} (which writes the views still owed) is over when this returns.
+     */
     public void shutdown() {
         disruptor.shutdown();
+        Thread thread = decisionThread;
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing anyway; the views are rebuilt if they were cut short
+            }
+        }
     }
 }
