@@ -119,16 +119,9 @@ final class SubmitCommand implements Callable<Integer> {
         SubmitCommand script = command.isEmpty() ? null : directives(common.invocation().resolve(Path.of(command.get(0))));
         JobSpec spec = toSpec(script);
         String arrayText = first(array, script == null ? null : script.array);
-        if (arrayText != null) {
-            JobId id;
-            try (LabqClient client = common.client()) {
-                id = client.submitArray(spec, ArraySpec.parse(arrayText));
-            }
-            common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
-            return ExitCodes.OK;
-        }
+        ArraySpec arrayOf = arrayText == null ? null : ArraySpec.parse(arrayText);
         try (LabqClient client = common.client()) {
-            JobId id = client.submit(spec);
+            JobId id = arrayOf == null ? client.submit(spec) : client.submitArray(spec, arrayOf);
             common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
             if (!client.viaScheduler() && !parsable) {
                 common.invocation().err().println("labq submit: no scheduler is running on " + common.home().root()
