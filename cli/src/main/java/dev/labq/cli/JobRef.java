@@ -1,10 +1,9 @@
 package dev.labq.cli;
 
 import dev.labq.core.client.LabqClient;
-import dev.labq.core.domain.ArrayTask;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
-import dev.labq.core.state.JobStatus;
 import picocli.CommandLine;
 
 import java.util.List;
@@ -22,15 +21,14 @@ record JobRef(JobId id, Integer task) {
         if (task == null) {
             return id;
         }
-        JobStatus first = client.stat(List.of(id)).get(0);
-        ArrayTask array = first.spec().array();
-        if (array == null || array.arrayId() != id.value()) {
+        ArraySpec array = client.stat(List.of(id)).get(0).arrayItNames();
+        if (array == null) {
             throw new InvalidInputException("job", this, "job " + id + " is not a job array; give its id alone");
         }
-        int position = array.array().positionOf(task);
+        int position = array.positionOf(task);
         if (position < 0) {
             throw new InvalidInputException("job", this, "array " + id + " has no task " + task + "; its tasks are "
-                    + array.array());
+                    + array);
         }
         return JobId.of(id.value() + position);
     }

@@ -1,6 +1,7 @@
 package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.labq.core.LabqException;
 import dev.labq.core.client.LabqClient;
 import dev.labq.core.domain.IllegalJobStateChangeException;
 import dev.labq.core.domain.JobState;
@@ -349,8 +350,15 @@ final class PipelineCommand implements Runnable {
             try (LabqClient client = common.client()) {
                 for (JobStatus job : jobs) {
                     if (job.isTerminal() && job.state() != JobState.COMPLETED) {
-                        client.control(dev.labq.core.ring.Command.Action.REQUEUE, job.id(), false);
-                        requeued++;
+                        try {
+                            client.control(dev.labq.core.ring.Command.Action.REQUEUE, job.id(), false);
+                            requeued++;
+                        } catch (LabqException e) {
+                            if (e.kind() != LabqException.Kind.ILLEGAL_STATE) {
+                                throw e;
+                            }
+                            // it changed meanwhile (its dependency failed again): it stays as it is
+                        }
                     }
                 }
             }

@@ -3,7 +3,7 @@ package dev.labq.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.labq.core.client.LabqClient;
-import dev.labq.core.domain.ArrayTask;
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.EventCodec;
@@ -78,9 +78,9 @@ final class StatCommand implements Callable<Integer> {
         List<JobId> named = new ArrayList<>();
         for (JobRef ref : ids) {
             JobId id = ref.resolve(client);
-            ArrayTask task = ref.wholeArray() ? client.stat(List.of(id)).get(0).spec().array() : null;
-            if (task != null && task.arrayId() == id.value()) {
-                for (int i = 0; i < task.array().size(); i++) {
+            ArraySpec array = ref.wholeArray() ? client.stat(List.of(id)).get(0).arrayItNames() : null;
+            if (array != null) {
+                for (int i = 0; i < array.size(); i++) {
                     named.add(JobId.of(id.value() + i));
                 }
             } else {
@@ -110,7 +110,7 @@ final class StatCommand implements Callable<Integer> {
                     indices.add(jobs.get(end++).spec().array().taskId());
                 }
                 if (indices.size() > 1) {
-                    id = j.spec().array().arrayId() + "_[" + indexList(indices) + limit(j.spec().array()) + "]";
+                    id = j.spec().array().arrayId() + "_[" + indexList(indices) + j.spec().array().limitText() + "]";
                 }
             }
             table.append(String.format(format, id, cut(j.spec().name(), 16), cut(j.spec().project(), 10),
@@ -127,10 +127,6 @@ final class StatCommand implements Callable<Integer> {
     private static boolean foldsWith(JobStatus first, JobStatus next) {
         return foldable(next) && next.spec().array().arrayId() == first.spec().array().arrayId()
                 && java.util.Objects.equals(next.reason(), first.reason());
-    }
-
-    private static String limit(ArrayTask task) {
-        return task.array().maxRunning() > 0 ? "%" + task.array().maxRunning() : "";
     }
 
     /** Ascending indices as runs: {@code 3-9}, {@code 0-12:4} for a run with a step, single ones by commas. */

@@ -26,8 +26,8 @@ import java.util.TimeZone;
 public final class ThinClient {
     /** Commands a running scheduler runs on a client's behalf. */
     static final Set<String> FORWARDED = Set.of("submit", "qsub", "sbatch", "stat", "qstat", "squeue",
-            "del", "qdel", "scancel", "hold", "release", "tail", "alter", "qalter", "explain", "prio", "sprio",
-            "shares", "sshare", "project");
+            "del", "qdel", "scancel", "hold", "release", "requeue", "tail", "alter", "qalter", "explain", "prio", "sprio",
+            "shares", "sshare", "project", "pipeline");
 
     private ThinClient() {
     }

@@ -68,7 +68,7 @@ class RejectedInputTest {
                 reject(ExitCodes.UNKNOWN_JOB, "del 999", "job=999", "labq stat"),
                 reject(ExitCodes.UNKNOWN_JOB, "stat 999", "job=999", "labq stat"),
                 reject(ExitCodes.ILLEGAL_STATE, "release 1", "job=1", "PENDING", "labq stat 1"),
-                reject(ExitCodes.ILLEGAL_STATE, "requeue 1", "job=1", "PENDING", "labq stat 1"),
+                reject(ExitCodes.ILLEGAL_STATE, "requeue 1", "job=1 is PENDING", "failed, was cancelled or timed out"),
                 reject(ExitCodes.UNKNOWN_JOB, "requeue 999", "job=999", "labq stat"),
                 reject(ExitCodes.USAGE, "stat --bogus", "--bogus", "labq stat --help"),
                 reject(ExitCodes.USAGE, "tail --from abc", "abc", "labq tail --help"),

@@ -58,6 +58,14 @@ final class DirectClient implements LabqClient {
         this.home = home;
     }
 
+    /** A client that validates against {@code config} and {@code inventory} (a running scheduler's), not the home's file. */
+    DirectClient(LabqHome home, LabqConfig config, MachineInventory inventory) {
+        this.home = home;
+        this.config = config;
+        this.inventory = inventory;
+        this.validator = new SubmissionValidator(config, inventory);
+    }
+
     @Override
     public boolean viaScheduler() {
         return false;
@@ -80,7 +88,7 @@ final class DirectClient implements LabqClient {
     @Override
     public PriorResults priorResults(String project) {
         return PipelineJobs.priorResults(JobsReader.fold(home).all(),
-                project != null ? project : LabqConfig.load(home.root()).scheduler().defaultProject());
+                project != null ? project : (config != null ? config : LabqConfig.load(home.root())).scheduler().defaultProject());
     }
 
     @Override

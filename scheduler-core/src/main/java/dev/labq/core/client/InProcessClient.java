@@ -58,10 +58,13 @@ public final class InProcessClient implements LabqClient {
         return appended(direct -> direct.appendArray(spec, array));
     }
 
-    /** Appends as a direct client does, then waits for the scheduler to fold the entry (read your writes). */
+    /**
+     * Appends as a direct client does, validated against the scheduler's configuration and machine, then waits
+     * for the scheduler to fold the entry (read your writes).
+     */
     private JobId appended(Function<DirectClient, Journal.Numbered> append) {
         Journal.Numbered numbered;
-        try (DirectClient direct = new DirectClient(scheduler.home())) {
+        try (DirectClient direct = new DirectClient(scheduler.home(), scheduler.config(), scheduler.inventory())) {
             numbered = append.apply(direct);
         }
         scheduler.awaitApplied(numbered.index());

@@ -132,22 +132,25 @@ public final class DecisionCore {
 
     /** Records a job as running or in flight (or updates its plan), counting it against its array's limit. */
     private void occupy(long id, JobSpec spec, RunningJob job) {
-        if (running.put(id, job) == null && spec.array() != null && spec.array().array().maxRunning() > 0) {
+        if (running.put(id, job) == null && limitedArrayTask(spec)) {
             activeTasks.merge(spec.array().arrayId(), 1, Integer::sum);
         }
     }
 
     /** The job is no longer running nor in flight. */
     private void vacate(long id, JobSpec spec) {
-        if (running.remove(id) != null && spec.array() != null && spec.array().array().maxRunning() > 0) {
+        if (running.remove(id) != null && limitedArrayTask(spec)) {
             activeTasks.computeIfPresent(spec.array().arrayId(), (array, n) -> n > 1 ? n - 1 : null);
         }
     }
 
-    /** Whether the array of {@code job} (when it limits its running tasks) has as many running as it may. */
-    private boolean atArrayLimit(JobSpec spec) {
-        return spec.array() != null && spec.array().array().maxRunning() > 0
-                && activeTasks.getOrDefault(spec.array().arrayId(), 0) >= spec.array().array().maxRunning();
+    private static boolean limitedArrayTask(JobSpec spec) {
+        return spec.array() != null && spec.array().limited();
+    }
+
+    /** Whether array {@code arrayId}, which runs at most {@code maxRunning} tasks at once, runs that many. */
+    private boolean atArrayLimit(long arrayId, int maxRunning) {
+        return activeTasks.getOrDefault(arrayId, 0) >= maxRunning;
     }
 
     /** When a job started at {@code startMillis} reaches its time limit; never, without one. */
@@ -304,7 +307,7 @@ public final class DecisionCore {
         if (group.blockedAt == decision) {
             return null;
         }
-        if (group.maxRunning > 0 && activeTasks.getOrDefault(group.limitedArray, 0) >= group.maxRunning) {
+        if (group.maxRunning > 0 && atArrayLimit(group.limitedArray, group.maxRunning)) {
             group.blockedAt = decision;
             return null;
         }
@@ -453,7 +456,7 @@ public final class DecisionCore {
         if (waiting != null) {
             return waiting;
         }
-        if (atArrayLimit(job.spec())) {
+        if (limitedArrayTask(job.spec()) && atArrayLimit(job.spec().array().arrayId(), job.spec().array().maxRunning())) {
             return "JobArrayTaskLimit";
         }
         String budget = budgets.admit(job.spec(), ledger, context.nowMillis());

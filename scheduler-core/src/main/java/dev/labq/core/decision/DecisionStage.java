@@ -124,7 +124,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
                 case COMMAND -> intake.handle(event.command(), lastApplied);
                 case TICK -> {
                     supervisor.enforceTimeLimits();
-                    projection.catchUp(core.table(), CATCH_UP_ON_TICK_NANOS);
+                    catchUpViews(CATCH_UP_ON_TICK_NANOS);
                 }
                 case CAUGHT_UP -> {
                     try {
@@ -150,8 +150,21 @@ public final class DecisionStage implements EventHandler<RingEvent> {
                     journal.append(decision);
                 }
             }
-            projection.catchUp(core.table(), CATCH_UP_PER_BATCH_NANOS);
+            catchUpViews(CATCH_UP_PER_BATCH_NANOS);
             intake.caughtUpTo(lastApplied);
+        }
+    }
+
+    /** Writes views owed by a large block; views that cannot be written stop the stage, as an entry that cannot be applied does. */
+    private void catchUpViews(long budgetNanos) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            projection.catchUp(core.table(), budgetNanos);
+        } catch (RuntimeException e) {
+            stop(new LabqException(LabqException.Kind.STORAGE, "the scheduler cannot write its views (" + e.getMessage()
+                    + ") and stopped; fix the cause (a full disk?), then start `labq serve` again", e));
         }
     }
 
@@ -220,8 +233,11 @@ public final class DecisionStage implements EventHandler<RingEvent> {
     /** Commands still waiting for their own writes to be folded fail rather than hang; outcomes likewise. */
     @Override
     public void onShutdown() {
-        projection.catchUp(core.table(), Long.MAX_VALUE); // a clean stop leaves whole views
-        intake.refuseDeferred(new LabqException(LabqException.Kind.STORAGE, "the scheduler stopped before answering; retry"));
-        outcomes.close();
+        try {
+            projection.catchUp(core.table(), Long.MAX_VALUE); // a clean stop leaves whole views
+        } finally {
+            intake.refuseDeferred(new LabqException(LabqException.Kind.STORAGE, "the scheduler stopped before answering; retry"));
+            outcomes.close();
+        }
     }
 }

@@ -218,7 +218,7 @@ final class ReadyIndex {
     private record GroupKey(Resources resources, long limitedArray) {
         static GroupKey of(JobStatus job) {
             ArrayTask task = job.spec().array();
-            boolean limited = task != null && task.array().maxRunning() > 0;
+            boolean limited = task != null && task.limited();
             return new GroupKey(job.spec().resources(), limited ? task.arrayId() : 0);
         }
     }
@@ -309,7 +309,7 @@ final class ReadyIndex {
         Group group = lane.byShape.get(key);
         if (group == null) {
             group = new Group(lane, resources, key.limitedArray(),
-                    key.limitedArray() == 0 ? 0 : job.spec().array().array().maxRunning());
+                    key.limitedArray() == 0 ? 0 : job.spec().array().maxRunning());
             lane.byShape.put(key, group);
             Shape shape = shapes.computeIfAbsent(resources, Shape::new);
             group.of = shape;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -13,14 +14,17 @@ import java.util.List;
  * {@code %N} (at most N running). Indices are kept in ascending order, so task {@code i} of the array is
  * the i-th smallest index and gets the array's {@code i}-th job id.
  *
- * @param ranges     ascending, non-overlapping runs of indices
- * @param maxRunning at most this many tasks run at once; 0 for no limit
+ * <p>Immutable. Positions and indices convert both ways in O(log ranges): an entry of a million tasks folds
+ * in one pass. The canonical text is at most {@value #MAX_TEXT} characters (a list of that many is better
+ * split), so that the array's first task, which carries it, stays a small view entry.
  */
-public record ArraySpec(List<Range> ranges, int maxRunning) {
+public final class ArraySpec {
     /** The most tasks one array may have (Slurm's MaxArraySize is configurable; this is labq's). */
     public static final int MAX_TASKS = 1_000_000;
     /** The largest index a task may have. */
     public static final int MAX_INDEX = 100_000_000;
+    /** The longest canonical text an array may have. */
+    public static final int MAX_TEXT = 4096;
     private static final String FORM = "use START-END[:STEP], lists like 1,3,5-9, and optionally %MAX_RUNNING, e.g. 0-999%50";
 
     /** The indices {@code first}, {@code first + step}, ... up to {@code last} (which is one of them). */
@@ -30,11 +34,44 @@ public record ArraySpec(List<Range> ranges, int maxRunning) {
         }
     }
 
-    public ArraySpec {
-        ranges = List.copyOf(ranges);
-        if (ranges.isEmpty()) {
+    /** Ascending, non-overlapping runs of indices. */
+    private final List<Range> ranges;
+    /** At most this many tasks run at once; 0 for no limit. */
+    private final int maxRunning;
+    /** {@code before[r]}: how many tasks the ranges before range r hold; the last entry is the size. */
+    private final int[] before;
+    private final int[] firsts;
+
+    public ArraySpec(List<Range> ranges, int maxRunning) {
+        this.ranges = List.copyOf(ranges);
+        this.maxRunning = maxRunning;
+        if (this.ranges.isEmpty()) {
             throw new InvalidInputException("array", "(none)", FORM);
         }
+        before = new int[this.ranges.size() + 1];
+        firsts = new int[this.ranges.size()];
+        for (int r = 0; r < this.ranges.size(); r++) {
+            before[r + 1] = before[r] + this.ranges.get(r).count();
+            firsts[r] = this.ranges.get(r).first();
+        }
+    }
+
+    public List<Range> ranges() {
+        return ranges;
+    }
+
+    public int maxRunning() {
+        return maxRunning;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ArraySpec a && a.maxRunning == maxRunning && a.ranges.equals(ranges);
+    }
+
+    @Override
+    public int hashCode() {
+        return ranges.hashCode() * 31 + maxRunning;
     }
 
     /** Parses Slurm's {@code --array} value; a bad one names what is wrong with it. */
@@ -70,12 +107,18 @@ public record ArraySpec(List<Range> ranges, int maxRunning) {
             throw new InvalidInputException("array", text, "that is " + tasks + " tasks; an array holds at most "
                     + MAX_TASKS + ", so split it");
         }
-        return new ArraySpec(ranges, maxRunning);
+        ArraySpec array = new ArraySpec(ranges, maxRunning);
+        if (array.toString().length() > MAX_TEXT) {
+            throw new InvalidInputException("array", text.length() > 60 ? text.substring(0, 60) + "..." : text,
+                    "that list is " + array.toString().length() + " characters; write at most " + MAX_TEXT
+                            + " (use ranges such as 0-999 or :step), or split it into arrays");
+        }
+        return array;
     }
 
     private static Range range(String text, String part) {
         if (part.isEmpty()) {
-            throw new InvalidInputException("array", text, "an empty entry between commas; " + FORM);
+            throw new InvalidInputException("array", text, "an empty entry (before %, or between commas); " + FORM);
         }
         int step = 1;
         int colon = part.indexOf(':');
@@ -111,35 +154,32 @@ public record ArraySpec(List<Range> ranges, int maxRunning) {
 
     /** How many tasks the array has. */
     public int size() {
-        int n = 0;
-        for (Range r : ranges) {
-            n += r.count();
-        }
-        return n;
+        return before[ranges.size()];
     }
 
     /** The index of task {@code position} (0-based, in ascending order). */
     public int indexAt(int position) {
-        int rest = position;
-        for (Range r : ranges) {
-            if (rest < r.count()) {
-                return r.first() + rest * r.step();
-            }
-            rest -= r.count();
+        if (position < 0 || position >= size()) {
+            throw new IndexOutOfBoundsException("task " + position + " of an array of " + size());
         }
-        throw new IndexOutOfBoundsException("task " + position + " of an array of " + size());
+        int r = Arrays.binarySearch(before, 0, ranges.size(), position);
+        r = r >= 0 ? r : -r - 2; // the range whose first position is the last at or before it (each holds a task)
+        Range range = ranges.get(r);
+        return range.first() + (position - before[r]) * range.step();
     }
 
     /** The position of index {@code index} among the tasks, or -1 when the array has no such index. */
     public int positionOf(int index) {
-        int before = 0;
-        for (Range r : ranges) {
-            if (index >= r.first() && index <= r.last()) {
-                return (index - r.first()) % r.step() == 0 ? before + (index - r.first()) / r.step() : -1;
-            }
-            before += r.count();
+        int r = Arrays.binarySearch(firsts, index);
+        r = r >= 0 ? r : -r - 2; // the last range starting at or before the index
+        if (r < 0) {
+            return -1;
         }
-        return -1;
+        Range range = ranges.get(r);
+        if (index > range.last() || (index - range.first()) % range.step() != 0) {
+            return -1;
+        }
+        return before[r] + (index - range.first()) / range.step();
     }
 
     public int min() {

@@ -124,7 +124,7 @@ public sealed interface JournalEvent {
 
         @Override
         public JobSpec specOf(int i) {
-            return spec.asArrayTask(new ArrayTask(job.value(), array.indexAt(i), array));
+            return spec.asArrayTask(ArrayTask.of(job.value(), i, array));
         }
     }
 

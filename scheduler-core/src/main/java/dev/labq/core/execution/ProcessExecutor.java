@@ -1,6 +1,5 @@
 package dev.labq.core.execution;
 
-import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
@@ -66,13 +65,12 @@ public final class ProcessExecutor implements JobExecutor {
 
     /** An array task's place in its array, under labq's names and Slurm's (for scripts moved over). */
     static void putArrayVariables(Map<String, String> env, ArrayTask task) {
-        ArraySpec array = task.array();
         for (String prefix : List.of("LABQ_ARRAY_", "SLURM_ARRAY_")) {
             env.put(prefix + "JOB_ID", Long.toString(task.arrayId()));
             env.put(prefix + "TASK_ID", Integer.toString(task.taskId()));
-            env.put(prefix + "TASK_COUNT", Integer.toString(array.size()));
-            env.put(prefix + "TASK_MIN", Integer.toString(array.min()));
-            env.put(prefix + "TASK_MAX", Integer.toString(array.max()));
+            env.put(prefix + "TASK_COUNT", Integer.toString(task.taskCount()));
+            env.put(prefix + "TASK_MIN", Integer.toString(task.minTask()));
+            env.put(prefix + "TASK_MAX", Integer.toString(task.maxTask()));
         }
     }
 

@@ -29,10 +29,10 @@ public final class ControlRequests {
         if (job == null) {
             throw new UnknownJobException("job", id);
         }
-        boolean array = wholeArray && job.spec().array() != null && job.spec().array().arrayId() == id.value();
+        boolean array = wholeArray && job.arrayItNames() != null;
         if (!array) {
-            check(action, job);
-        } else if (table.arrayTasks(job).stream().map(table::get).noneMatch(task -> applies(action, task))) {
+            check(action, job, table);
+        } else if (table.arrayTasks(job).stream().map(table::get).noneMatch(task -> task != null && applies(action, task))) {
             throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "array=" + id + " has no task that "
                     + switch (action) {
                         case RELEASE -> "is held";
@@ -49,11 +49,20 @@ public final class ControlRequests {
         };
     }
 
-    private static void check(Command.Action action, JobStatus job) {
-        JobState to = target(action);
+    private static void check(Command.Action action, JobStatus job, JobTable table) {
+        String name = job.spec().array() == null ? job.id().toString() : job.spec().array().label();
+        if (action == Command.Action.REQUEUE && !applies(action, job)) {
+            throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "job=" + name + " is " + job.state()
+                    + ": only a job that failed, was cancelled or timed out is requeued"
+                    + (job.state() == JobState.COMPLETED ? "; submit it again to run it again" : ""));
+        }
         if (!applies(action, job)) {
-            String name = job.spec().array() == null ? job.id().toString() : job.spec().array().label();
-            throw new IllegalJobStateChangeException(job.id(), name, job.state(), to);
+            throw new IllegalJobStateChangeException(job.id(), name, job.state(), target(action));
+        }
+        if (action == Command.Action.REQUEUE && "DependencyFailed".equals(table.dependencyReason(job))
+                && (job.spec().pipeline() == null || !job.spec().pipeline().holdOnFailure())) {
+            throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "job=" + name + " waits on a job that ended"
+                    + " unsuccessfully (" + job.spec().afterOk() + "); requeue that one first, or `labq pipeline retry` its pipeline");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.labq.core.state.JobStatus;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,27 +90,79 @@ public final class PipelineJobs {
 
     /**
      * The still-valid results of {@code project}'s pipeline tasks among {@code jobs}, for {@code dedup: project}:
-     * by task key, the latest job with that key that completed successfully or has not ended (a task reusing
-     * another's result stands for that one). Failed, cancelled and timed-out ones are not results. Declared
-     * outputs are not checked: a result whose files were deleted is reused all the same.
+     * by task key, the latest job with that key that completed successfully, else the latest that is on its way
+     * to completing (running, or pending with every job it waits on on its way too; not held). Failed, cancelled
+     * and timed-out ones are not results, nor ones waiting on them. A task reusing another's result stands for
+     * that one. Declared outputs are not checked: a result whose files were deleted is reused all the same.
      */
     public static PriorResults priorResults(Iterable<JobStatus> jobs, String project) {
-        Map<Long, JobStatus> byId = new java.util.HashMap<>();
+        Map<Long, JobStatus> byId = new HashMap<>();
         jobs.forEach(j -> byId.put(j.id().value(), j));
-        Map<String, Long> latest = new java.util.HashMap<>();
+        Map<Long, Boolean> onItsWay = new HashMap<>();
+        Map<String, Long> completed = new HashMap<>();
+        Map<String, Long> coming = new HashMap<>();
         for (JobStatus job : byId.values()) {
             PipelineTask task = job.spec().pipeline();
             if (task == null || !project.equals(job.spec().project())) {
                 continue;
             }
             JobStatus result = task.reusesResult() ? byId.get(task.reuses()) : job;
-            if (result != null && (result.state() == JobState.COMPLETED || !result.isTerminal())) {
-                latest.merge(task.taskKey(), result.id().value(), Math::max);
+            if (result == null) {
+                continue;
+            }
+            if (result.state() == JobState.COMPLETED) {
+                completed.merge(task.taskKey(), result.id().value(), Math::max);
+            } else if (onItsWay(result, byId, onItsWay)) {
+                coming.merge(task.taskKey(), result.id().value(), Math::max);
             }
         }
-        Map<String, String> found = new java.util.HashMap<>();
-        latest.forEach((key, id) -> found.put(key, Long.toString(id)));
+        Map<String, String> found = new HashMap<>();
+        coming.forEach((key, id) -> found.put(key, Long.toString(id)));
+        completed.forEach((key, id) -> found.put(key, Long.toString(id)));
         return PriorResults.of(found);
+    }
+
+    /**
+     * Whether {@code job} will complete unless something fails from now on, memoised in {@code known}. Walks the
+     * jobs it waits on depth first with a stack of its own: a chain of thousands of tasks is no deep recursion.
+     */
+    private static boolean onItsWay(JobStatus job, Map<Long, JobStatus> byId, Map<Long, Boolean> known) {
+        ArrayDeque<JobStatus> stack = new ArrayDeque<>();
+        stack.push(job);
+        while (!stack.isEmpty()) {
+            JobStatus top = stack.peek();
+            if (known.containsKey(top.id().value())) {
+                stack.pop();
+                continue;
+            }
+            Boolean way = switch (top.state()) {
+                case COMPLETED, RUNNING -> true;
+                case PENDING -> null; // as its dependencies are
+                default -> false; // held: it waits for a person; ended unsuccessfully: no result
+            };
+            if (way == null) {
+                way = true;
+                for (JobId parent : top.spec().afterOk()) {
+                    JobStatus p = byId.get(parent.value());
+                    Boolean parentWay = p == null ? Boolean.FALSE : known.get(parent.value());
+                    if (parentWay == null) {
+                        stack.push(p); // decide the parent first (dependencies are acyclic), then this one again
+                        way = null;
+                        break;
+                    }
+                    if (!parentWay) {
+                        way = false;
+                        break;
+                    }
+                }
+                if (way == null) {
+                    continue;
+                }
+            }
+            known.put(top.id().value(), way);
+            stack.pop();
+        }
+        return known.get(job.id().value());
     }
 
     /** Landseer's status of a job: pending (also held), running, completed, or failed (any other end). */

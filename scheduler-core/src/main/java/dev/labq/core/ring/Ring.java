@@ -61,12 +61,19 @@ public final class Ring {
     public void shutdown() {
         disruptor.shutdown();
         Thread thread = decisionThread;
-        if (thread != null && thread != Thread.currentThread()) {
+        if (thread == null || thread == Thread.currentThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // closing anyway; the views are rebuilt if they were cut short
+                interrupted = true; // the views must not close under it: wait on, then pass the interrupt on
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

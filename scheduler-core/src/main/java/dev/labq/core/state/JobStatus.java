@@ -2,6 +2,8 @@ package dev.labq.core.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.labq.core.domain.Allocation;
+import dev.labq.core.domain.ArraySpec;
+import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
@@ -19,11 +21,21 @@ import dev.labq.core.domain.JobState;
  * @param cancelRequested a cancel arrived while it ran; the executor is terminating it
  * @param lastIndex    the journal index of the last entry that changed it (makes applying idempotent)
  * @param decidedBy    why its current (or last) attempt was started: policy, priority, factors; or {@code null}
+ * @param retriesFrom  the attempts it had when a user last requeued it: its retries count the attempts after
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
                         int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
-                        Allocation allocation, boolean cancelRequested, long lastIndex, DecidedBy decidedBy) {
+                        Allocation allocation, boolean cancelRequested, long lastIndex, DecidedBy decidedBy,
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int retriesFrom) {
+
+    /** A job no user has requeued. */
+    public JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
+                     int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
+                     Allocation allocation, boolean cancelRequested, long lastIndex, DecidedBy decidedBy) {
+        this(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis, exitCode, reason,
+                allocation, cancelRequested, lastIndex, decidedBy, 0);
+    }
 
     /** A job no decision has started yet. */
     public JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
@@ -41,44 +53,56 @@ public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMilli
 
     JobStatus moveTo(JobState newState, String newReason, long index) {
         return new JobStatus(id, spec, newState, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, newReason, allocation, cancelRequested, index, decidedBy);
+                exitCode, newReason, allocation, cancelRequested, index, decidedBy, retriesFrom);
     }
 
     JobStatus dispatched(int newAttempt, Allocation newAllocation, DecidedBy why, long atMillis, long index) {
         return new JobStatus(id, spec, JobState.RUNNING, submitMillis, atMillis, null, newAttempt, 0, 0, null,
-                null, newAllocation, false, index, why);
+                null, newAllocation, false, index, why, retriesFrom);
     }
 
     JobStatus started(long newPid, long newPidStartMillis, long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, newPid, newPidStartMillis,
-                exitCode, reason, allocation, cancelRequested, index, decidedBy);
+                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom);
     }
 
     /** Back to pending after a lost attempt; the next dispatch is attempt + 1. */
     JobStatus requeued(String why, long index) {
         return new JobStatus(id, spec, JobState.PENDING, submitMillis, null, null, attempt, 0, 0, null,
-                why, null, false, index, decidedBy);
+                why, null, false, index, decidedBy, retriesFrom);
+    }
+
+    /** Back to pending at a user's request: its retries count afresh from here. */
+    JobStatus requeuedByUser(String why, long index) {
+        return new JobStatus(id, spec, JobState.PENDING, submitMillis, null, null, attempt, 0, 0, null,
+                why, null, false, index, decidedBy, attempt);
     }
 
     JobStatus altered(JobSpec newSpec, long index) {
         return new JobStatus(id, newSpec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, reason, allocation, cancelRequested, index, decidedBy);
+                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom);
     }
 
     JobStatus cancelling(long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, "CancelRequested", allocation, true, index, decidedBy);
+                exitCode, "CancelRequested", allocation, true, index, decidedBy, retriesFrom);
     }
 
     JobStatus finished(JobState endState, int code, String why, long atMillis, long index) {
         return new JobStatus(id, spec, endState, submitMillis, startMillis, atMillis, attempt, pid, pidStartMillis,
-                code < 0 ? null : code, why, null, cancelRequested, index, decidedBy);
+                code < 0 ? null : code, why, null, cancelRequested, index, decidedBy, retriesFrom);
     }
 
     /** The same job with another reason (pending reasons are computed when asked, not journaled). */
     public JobStatus withReason(String newReason) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, newReason, allocation, cancelRequested, lastIndex, decidedBy);
+                exitCode, newReason, allocation, cancelRequested, lastIndex, decidedBy, retriesFrom);
+    }
+
+    /** The indices of the array this job's id names (it is the array's first task), or null. */
+    public ArraySpec arrayItNames() {
+        ArrayTask task = spec.array();
+        return task != null && task.arrayId() == id.value() ? task.indices() : null;
     }
 
     public boolean isTerminal() {

@@ -1,5 +1,6 @@
 package dev.labq.core.state;
 
+import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
@@ -119,8 +120,9 @@ public final class JobTable {
             return changes;
         }
         if (event instanceof JournalEvent.Block block) {
-            if (job == null) {
-                for (int i = 0; i < block.size(); i++) {
+            // Job by job: views written a slice at a time may hold some of a block's jobs and not the others.
+            for (int i = 0; i < block.size(); i++) {
+                if (!jobs.containsKey(block.job().value() + i)) {
                     submit(index, timestampMillis, new Submitted(block.jobOf(i), block.specOf(i)), changes);
                 }
             }
@@ -151,7 +153,7 @@ public final class JobTable {
         if (task == null || task.arrayId() != first.id().value()) {
             return List.of(first.id());
         }
-        int size = task.array().size();
+        int size = task.taskCount();
         List<JobId> ids = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             ids.add(JobId.of(task.arrayId() + i));
@@ -165,10 +167,11 @@ public final class JobTable {
      */
     public JobStatus arrayTask(long arrayId, int taskId) {
         JobStatus first = jobs.get(arrayId);
-        if (first == null || first.spec().array() == null || first.spec().array().arrayId() != arrayId) {
+        ArraySpec indices = first == null ? null : first.arrayItNames();
+        if (indices == null) {
             return null;
         }
-        int position = first.spec().array().array().positionOf(taskId);
+        int position = indices.positionOf(taskId);
         return position < 0 ? null : jobs.get(arrayId + position);
     }
 
@@ -183,6 +186,7 @@ public final class JobTable {
         } else if (event instanceof Released) {
             if (job.state() == JobState.HELD && isAllowed(job.state(), JobState.PENDING)) {
                 put(job, job.moveTo(JobState.PENDING, null, index), changes);
+                settle(jobs.get(job.id().value()), timestampMillis, index, changes);
             }
         } else if (event instanceof CancelRequested) {
             if (!isAllowed(job.state(), JobState.CANCELLED)) {
@@ -208,8 +212,8 @@ public final class JobTable {
         } else if (event instanceof Finished f) {
             if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()
                     && isAllowed(job.state(), f.state())) {
-                if (retries(job, f)) { // the next start is retry `attempt` of the spec's `retries`
-                    put(job, job.requeued("Retry " + job.attempt() + " of " + job.spec().retries() + " after "
+                if (retries(job, f)) { // the next start is retry `attempts since the last requeue` of `retries`
+                    put(job, job.requeued("Retry " + (job.attempt() - job.retriesFrom()) + " of " + job.spec().retries() + " after "
                             + f.state() + (f.exitCode() < 0 ? "" : " (exit " + f.exitCode() + ")"), index), changes);
                 } else {
                     end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);
@@ -217,8 +221,9 @@ public final class JobTable {
             }
         } else if (event instanceof JournalEvent.RequeueRequested) {
             if (job.isTerminal() && isAllowed(job.state(), JobState.PENDING)) {
-                put(job, job.requeued("Requeued by user after " + job.state()
+                put(job, job.requeuedByUser("Requeued by user after " + job.state()
                         + (job.exitCode() == null ? "" : " (exit " + job.exitCode() + ")"), index), changes);
+                settle(jobs.get(job.id().value()), timestampMillis, index, changes);
             }
         } else if (event instanceof JournalEvent.Altered a) {
             if (!job.isTerminal()) {
@@ -233,17 +238,27 @@ public final class JobTable {
         for (JobId parent : s.spec().afterOk()) {
             dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
         }
+        settle(job, timestampMillis, index, changes);
+    }
+
+    /**
+     * A job that has just come to wait (submitted, released, requeued): one reusing a completed result completes
+     * at once; one with a dependency that can never be satisfied is cancelled, unless its pipeline holds it.
+     */
+    private void settle(JobStatus job, long timestampMillis, long index, List<JobChange> changes) {
         if (reusesCompleted(job)) {
             end(job, JobState.COMPLETED, 0, reusedReason(job), timestampMillis, index, changes);
             return;
         }
-        for (JobId parent : s.spec().afterOk()) {
+        if (holdsOnFailure(job)) {
+            return;
+        }
+        for (JobId parent : job.spec().afterOk()) {
             JobStatus p = jobs.get(parent.value());
             String never = p == null ? "job " + parent + " is unknown"
                     : p.isTerminal() && p.state() != JobState.COMPLETED ? "job " + parent + " ended " + p.state() : null;
-            if (never != null && !holdsOnFailure(job)) {
-                end(jobs.get(job.id().value()), JobState.CANCELLED, -1, "DependencyNeverSatisfied: " + never,
-                        timestampMillis, index, changes);
+            if (never != null) {
+                end(job, JobState.CANCELLED, -1, "DependencyNeverSatisfied: " + never, timestampMillis, index, changes);
                 return;
             }
         }
@@ -271,10 +286,13 @@ public final class JobTable {
         }
     }
 
-    /** Whether a failed or timed-out attempt starts again: the job has retries left and no cancel was asked. */
+    /**
+     * Whether a failed or timed-out attempt starts again: the job has retries left (counting the attempts since a
+     * user last requeued it, as DAGMan's rescue starts afresh) and no cancel was asked.
+     */
     private static boolean retries(JobStatus job, Finished f) {
         return (f.state() == JobState.FAILED || f.state() == JobState.TIMEOUT) && !job.cancelRequested()
-                && job.spec().retriesLeft(job.attempt()) > 0;
+                && job.spec().retriesLeft(job.attempt() - job.retriesFrom()) > 0;
     }
 
     /** A job that reuses another's result ({@code dedup: project}), and that one has completed. */

@@ -69,7 +69,11 @@ public final class ViewProjection {
     public void writeLater(long index, List<JobChange> changes, List<AccountUsage> usage) {
         long[] ids = new long[changes.size()];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = changes.get(i).after().id().value();
+            JobChange change = changes.get(i);
+            ids[i] = change.after().id().value();
+            if (change.before() != null && change.before().allocation() != null && change.after().allocation() == null) {
+                views.allocations().remove(ids[i]); // the job as written later has none: a few, written now
+            }
         }
         if (ids.length > 0) {
             deferred.add(ids);

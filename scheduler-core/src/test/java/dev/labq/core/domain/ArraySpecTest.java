@@ -70,7 +70,8 @@ class ArraySpecTest {
             "0-10%0;           at least 1",
             "0-10%x;           not a whole number",
             "0-15:0;           step after : must be at least 1",
-            "'1,,3';           empty entry between commas",
+            "'1,,3';           between commas",
+            "%5;               empty entry (before %",
             "'0-5,3-8';        overlap",
             "'2,2';            overlap",
             "a-b;              not a whole number",
@@ -92,15 +93,49 @@ class ArraySpecTest {
     }
 
     @Test
-    void aTaskIsWrittenAsSlurmWritesIt() {
-        assertEquals("12_3", new ArrayTask(12, 3, ArraySpec.parse("0-5")).label());
+    void aTaskIsWrittenAsSlurmWritesItAndOnlyTheFirstCarriesTheIndices() {
+        ArraySpec array = ArraySpec.parse("1,3,5-9%2");
+        ArrayTask third = ArrayTask.of(12, 2, array);
+        assertEquals("12_5", third.label());
+        assertEquals(7, third.taskCount());
+        assertEquals(1, third.minTask());
+        assertEquals(9, third.maxTask());
+        assertEquals("%2", third.limitText());
+        assertTrue(third.limited());
+        assertEquals(null, third.indices(), "a long list is stored once");
+        assertEquals(array, ArrayTask.of(12, 0, array).indices());
+        assertEquals("", ArrayTask.of(12, 0, ArraySpec.parse("0-3")).limitText());
     }
 
     @Test
     void jsonCarriesTheCanonicalText() throws Exception {
-        ArrayTask task = new ArrayTask(12, 3, ArraySpec.parse("0-5:1,9%2"));
+        ArrayTask task = ArrayTask.of(12, 0, ArraySpec.parse("0-5:1,9%2"));
         String json = EventCodec.Json.mapper().writeValueAsString(task);
-        assertTrue(json.contains("\"array\":\"0-5,9%2\""), json);
+        assertTrue(json.contains("\"indices\":\"0-5,9%2\""), json);
         assertEquals(task, EventCodec.Json.mapper().readValue(json, ArrayTask.class));
+        String later = EventCodec.Json.mapper().writeValueAsString(ArrayTask.of(12, 3, ArraySpec.parse("0-5:1,9%2")));
+        assertTrue(!later.contains("indices"), later);
+    }
+
+    @Test
+    void manyRangesConvertBothWaysAndTooLongAListIsRefused() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 600; i++) {
+            text.append(i == 0 ? "" : ",").append(i * 3);
+        }
+        ArraySpec array = ArraySpec.parse(text.toString());
+        assertEquals(600, array.size());
+        for (int position = 0; position < 600; position++) {
+            assertEquals(position * 3, array.indexAt(position));
+            assertEquals(position, array.positionOf(position * 3));
+            assertEquals(-1, array.positionOf(position * 3 + 1));
+        }
+        for (int i = 600; i < 2000; i++) {
+            text.append(',').append(i * 3);
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> ArraySpec.parse(text.toString()));
+        assertTrue(e.getMessage().contains("write at most 4096") && e.getMessage().contains("split it"), e.getMessage());
+        assertEquals(ArraySpec.parse("0-3%2").hashCode(), ArraySpec.parse("0-3%2").hashCode());
+        assertTrue(!ArraySpec.parse("0-3%2").equals(ArraySpec.parse("0-3")) && !ArraySpec.parse("0-3").equals("0-3"));
     }
 }

@@ -281,4 +281,32 @@ class PipelineJobsTest {
         assertEquals(java.util.Optional.empty(), PipelineJobs.priorResults(d.core().table().all(), "p")
                 .find(first.tasks().get(1).taskKey()), "a failed job is no result");
     }
+
+    private static JobSpec keyed(String key, JobId... after) {
+        return keyed(key, false, after);
+    }
+
+    private static JobSpec keyed(String key, boolean hold, JobId... after) {
+        return JobSpec.process("p", "ana", "run").afterOk(after).hold(hold)
+                .pipeline(new PipelineTask(1, "p", "t", key, null, List.of("w"), 1, after.length, null)).build();
+    }
+
+    @Test
+    void aResultIsOneThatCompletedOrIsOnItsWayAndACompletedOneIsPreferred() {
+        JobTable table = new JobTable();
+        long[] index = {0};
+        java.util.function.Consumer<JournalEvent> apply = e -> table.apply(++index[0], index[0] * 1000, e);
+        apply.accept(new JournalEvent.Submitted(JobId.of(1), keyed("done")));
+        apply.accept(new JournalEvent.Dispatched(JobId.of(1), 1, new dev.labq.core.domain.Allocation(1, 1, List.of())));
+        apply.accept(new JournalEvent.Finished(JobId.of(1), 1, JobState.COMPLETED, 0, null));
+        apply.accept(new JournalEvent.Submitted(JobId.of(2), keyed("done"))); // newer, pending: the completed one wins
+        apply.accept(new JournalEvent.Submitted(JobId.of(3), keyed("held", true)));
+        apply.accept(new JournalEvent.Submitted(JobId.of(4), keyed("after-held", JobId.of(3))));
+        apply.accept(new JournalEvent.Submitted(JobId.of(5), keyed("waiting", JobId.of(2))));
+        PriorResults prior = PipelineJobs.priorResults(table.all(), "p");
+        assertEquals(java.util.Optional.of("1"), prior.find("done"));
+        assertEquals(java.util.Optional.empty(), prior.find("held"), "a held job waits for a person");
+        assertEquals(java.util.Optional.empty(), prior.find("after-held"), "nor what waits on it");
+        assertEquals(java.util.Optional.of("5"), prior.find("waiting"), "waiting on a job on its way");
+    }
 }

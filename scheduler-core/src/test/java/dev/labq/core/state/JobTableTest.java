@@ -729,4 +729,60 @@ class JobTableTest {
         assertEquals(JobState.CANCELLED, state(j5), "no result to reuse");
         assertTrue(table.get(j5).reason().startsWith("DependencyNeverSatisfied"), table.get(j5).reason());
     }
+
+    @Test
+    void aBlockAppliedOverViewsHoldingSomeOfItsJobsAddsTheOthers() {
+        submitArray();
+        JobTable partial = new JobTable();
+        partial.restore(table.get(JobId.of(10)));
+        partial.restore(table.get(JobId.of(12)));
+        List<JobChange> changes = partial.apply(1, 1000, new JournalEvent.ArraySubmitted(ARRAY, spec(),
+                dev.labq.core.domain.ArraySpec.parse("0-4:2%2")));
+        assertEquals(List.of(JobId.of(11)), changes.stream().map(c -> c.after().id()).toList());
+        assertEquals(2, partial.get(JobId.of(11)).spec().array().taskId());
+    }
+
+    @Test
+    void aReusingJobReleasedAfterItsResultCompletedCompletesAtOnce() {
+        runJob(J1);
+        next(new Submitted(J2, reusing(J1)));
+        next(new Held(J2));
+        next(new Finished(J1, 1, JobState.COMPLETED, 0, null));
+        assertEquals(JobState.HELD, state(J2));
+        next(new Released(J2));
+        assertEquals(JobState.COMPLETED, state(J2), "nothing to wait for");
+    }
+
+    @Test
+    void aJobRequeuedWhileItsDependencyHasFailedIsCancelledAgainUnlessItsPipelineHoldsIt() {
+        runJob(J1);
+        next(new Submitted(J2, spec(J1)));
+        next(new Finished(J1, 1, JobState.FAILED, 1, null));
+        assertEquals(JobState.CANCELLED, state(J2));
+        next(new JournalEvent.RequeueRequested(J2, false));
+        assertEquals(JobState.CANCELLED, state(J2));
+        assertTrue(table.get(J2).reason().startsWith("DependencyNeverSatisfied: job 1 ended FAILED"), table.get(J2).reason());
+        next(new JournalEvent.RequeueRequested(J1, false));
+        next(new JournalEvent.RequeueRequested(J2, false));
+        assertEquals(JobState.PENDING, state(J2), "its dependency waits again");
+    }
+
+    @Test
+    void aUserRequeueGivesTheRetriesAfresh() {
+        next(new Submitted(J1, JobSpec.process("research", "ada", "train").retries(1).build()));
+        next(new Dispatched(J1, 1, ALLOC));
+        next(new Finished(J1, 1, JobState.FAILED, 1, null));
+        next(new Dispatched(J1, 2, ALLOC));
+        next(new Finished(J1, 2, JobState.FAILED, 1, null));
+        assertEquals(JobState.FAILED, state(J1));
+        next(new JournalEvent.RequeueRequested(J1, false));
+        assertEquals(2, table.get(J1).retriesFrom());
+        next(new Dispatched(J1, 3, ALLOC));
+        next(new Finished(J1, 3, JobState.FAILED, 1, null));
+        assertEquals(JobState.PENDING, state(J1), "its one retry again");
+        assertEquals("Retry 1 of 1 after FAILED (exit 1)", table.get(J1).reason());
+        next(new Dispatched(J1, 4, ALLOC));
+        next(new Finished(J1, 4, JobState.FAILED, 1, null));
+        assertEquals(JobState.FAILED, state(J1));
+    }
 }
