@@ -221,10 +221,18 @@ final class PipelineCommand implements Runnable {
 
     /** The jobs of pipeline {@code id}, read from the home; unknown ids are refused. */
     private static List<JobStatus> jobsOf(CommonOptions common, JobId id) {
-        List<JobStatus> jobs;
+        return jobsOf(id, allJobs(common));
+    }
+
+    private static List<JobStatus> allJobs(CommonOptions common) {
         try (LabqClient client = common.client()) {
-            jobs = PipelineJobs.jobsOf(id.value(), client.stat(List.of()));
+            return client.stat(List.of());
         }
+    }
+
+    /** The jobs of pipeline {@code id} among {@code all}; unknown ids are refused. */
+    private static List<JobStatus> jobsOf(JobId id, List<JobStatus> all) {
+        List<JobStatus> jobs = PipelineJobs.jobsOf(id.value(), all);
         if (jobs.isEmpty()) {
             throw new UnknownJobException("pipeline", id);
         }
@@ -383,14 +391,8 @@ final class PipelineCommand implements Runnable {
         @Override
         public Integer call() {
             int cancelled = 0;
-            List<JobStatus> all;
-            try (LabqClient client = common.client()) {
-                all = client.stat(List.of());
-            }
-            List<JobStatus> jobs = PipelineJobs.jobsOf(id.value(), all);
-            if (jobs.isEmpty()) {
-                throw new UnknownJobException("pipeline", id);
-            }
+            List<JobStatus> all = allJobs(common);
+            List<JobStatus> jobs = jobsOf(id, all); // and the others: a live one may reuse this one's jobs
             Map<Long, Long> neededBy = new HashMap<>(); // job -> a live pipeline reusing its result
             for (JobStatus job : all) {
                 PipelineTask task = job.spec().pipeline();
