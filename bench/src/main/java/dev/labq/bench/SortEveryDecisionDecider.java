@@ -154,7 +154,7 @@ final class SortEveryDecisionDecider {
         }
         refreshReady(after, at);
         if (after.state() == JobState.COMPLETED) {
-            for (JobId child : table.dependentsOf(after.id())) {
+            for (JobId child : table.waitingOn(after)) {
                 refreshReady(table.get(child), at);
             }
         }

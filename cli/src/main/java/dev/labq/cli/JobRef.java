@@ -18,16 +18,21 @@ import java.util.List;
 record JobRef(JobId id, Integer task) {
     /** The job {@code ref} names: itself, or the array task's own job id, found through the array's first task. */
     JobId resolve(LabqClient client) {
+        return resolve(client, "job");
+    }
+
+    /** As {@link #resolve(LabqClient)}, a mistake named as {@code field}. */
+    JobId resolve(LabqClient client, String field) {
         if (task == null) {
             return id;
         }
         ArraySpec array = client.stat(List.of(id)).get(0).arrayItNames();
         if (array == null) {
-            throw new InvalidInputException("job", this, "job " + id + " is not a job array; give its id alone");
+            throw new InvalidInputException(field, this, "job " + id + " is not a job array; give its id alone");
         }
         int position = array.positionOf(task);
         if (position < 0) {
-            throw new InvalidInputException("job", this, "array " + id + " has no task " + task + "; its tasks are "
+            throw new InvalidInputException(field, this, "array " + id + " has no task " + task + "; its tasks are "
                     + array);
         }
         return JobId.of(id.value() + position);

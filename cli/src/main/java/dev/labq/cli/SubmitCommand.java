@@ -76,7 +76,7 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--nice", paramLabel = "N", description = "lower the job's priority (0..10000, default 0)")
     Integer nice;
 
-    @Option(names = {"-d", "--dependency"}, paramLabel = "afterok:ID[:ID...]", description = "start only after these jobs complete successfully")
+    @Option(names = {"-d", "--dependency"}, paramLabel = "afterok:ID[:ID...]", description = "start only after these jobs complete successfully: an array's id waits for all its tasks, ARRAY_TASK (12_3) for one")
     String dependency;
 
     @Option(names = "--retries", paramLabel = "N", description = "start an attempt that fails or times out again, up to N times (0..100)")
@@ -117,10 +117,11 @@ final class SubmitCommand implements Callable<Integer> {
             return submitFile();
         }
         SubmitCommand script = command.isEmpty() ? null : directives(common.invocation().resolve(Path.of(command.get(0))));
-        JobSpec spec = toSpec(script);
+        Submission submission = toSpec(script);
         String arrayText = first(array, script == null ? null : script.array);
         ArraySpec arrayOf = arrayText == null ? null : ArraySpec.parse(arrayText);
         try (LabqClient client = common.client()) {
+            JobSpec spec = submission.resolve(client);
             JobId id = arrayOf == null ? client.submit(spec) : client.submitArray(spec, arrayOf);
             common.invocation().out().println(parsable ? id.toString() : "Submitted batch job " + id);
             if (!client.viaScheduler() && !parsable) {
@@ -146,17 +147,21 @@ final class SubmitCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new InvalidInputException("file", path, "cannot read it (" + e.getMessage() + "); give a readable JSON-lines file");
         }
-        List<JobSpec> specs = new ArrayList<>();
+        List<Submission> submissions = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).isBlank()) {
-                specs.add(lineSpec(path, i + 1, lines.get(i)));
+                submissions.add(lineSpec(path, i + 1, lines.get(i)));
             }
         }
-        if (specs.isEmpty()) {
+        if (submissions.isEmpty()) {
             throw new InvalidInputException("file", path, "it holds no job; write one JSON object per line");
         }
         JobId first;
+        List<JobSpec> specs = new ArrayList<>(submissions.size());
         try (LabqClient client = common.client()) {
+            for (Submission submission : submissions) {
+                specs.add(submission.resolve(client));
+            }
             first = client.submitJobs(specs);
         }
         PrintStream out = common.invocation().out();
@@ -171,7 +176,7 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     /** One line of a {@code --file}: its keys become submit's options, checked as `labq submit` checks them. */
-    private JobSpec lineSpec(Path path, int number, String text) {
+    private Submission lineSpec(Path path, int number, String text) {
         try {
             JsonNode node = JSON_LINES.readTree(text);
             if (!node.isObject()) {
@@ -302,7 +307,24 @@ final class SubmitCommand implements Callable<Integer> {
         return words;
     }
 
-    private JobSpec toSpec(SubmitCommand script) {
+    /**
+     * A job as given, before its dependencies on single array tasks ({@code afterok:12_3}) are found: that needs
+     * the array, so it waits until a client is open, after everything else has been checked.
+     */
+    private record Submission(JobSpec spec, List<JobRef> afterOkTasks) {
+        JobSpec resolve(LabqClient client) {
+            if (afterOkTasks.isEmpty()) {
+                return spec;
+            }
+            List<JobId> tasks = new ArrayList<>(afterOkTasks.size());
+            for (JobRef task : afterOkTasks) {
+                tasks.add(task.resolve(client, "dependency"));
+            }
+            return spec.withAfterOkTasks(tasks);
+        }
+    }
+
+    private Submission toSpec(SubmitCommand script) {
         SubmitCommand d = script != null ? script : new SubmitCommand();
         List<String> argv = argv();
         String projectName = project != null ? project : d.project; // null: the home's default, set on acceptance
@@ -322,7 +344,8 @@ final class SubmitCommand implements Callable<Integer> {
         String deadlineText = first(deadline, d.deadline);
         String dependencyText = first(dependency, d.dependency);
         Path dir = common.invocation().resolve(chdir != null ? chdir : d.chdir != null ? d.chdir : Path.of(""));
-        return new JobSpec(first(name, d.name), null, argv, wrap != null, environment,
+        List<JobRef> dependencies = dependencyText == null ? List.of() : parseDependency(dependencyText);
+        JobSpec spec = new JobSpec(first(name, d.name), null, argv, wrap != null, environment,
                 dir.toString(), projectName, common.invocation().user(),
                 new Resources(first(cpus, d.cpus, Resources.DEFAULT.cpus()),
                         memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText),
@@ -330,8 +353,9 @@ final class SubmitCommand implements Callable<Integer> {
                 first(importance, d.importance),
                 deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), common.invocation().zone()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
-                dependencyText == null ? List.of() : parseDependency(dependencyText),
-                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null);
+                dependencies.stream().filter(JobRef::wholeArray).map(JobRef::id).toList(),
+                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null);
+        return new Submission(spec, dependencies.stream().filter(ref -> !ref.wholeArray()).toList());
     }
 
     private List<String> argv() {
@@ -356,9 +380,13 @@ final class SubmitCommand implements Callable<Integer> {
         return argv;
     }
 
-    /** Slurm's form: afterok:ID[:ID...][,afterok:ID...]. Only afterok exists in labq so far. */
-    static List<JobId> parseDependency(String text) {
-        List<JobId> ids = new ArrayList<>();
+    /**
+     * Slurm's form: afterok:ID[:ID...][,afterok:ID...], where the id of a job array stands for all its tasks and
+     * {@code ARRAY_TASK} (12_3) for one. Only afterok exists in labq so far.
+     */
+    static List<JobRef> parseDependency(String text) {
+        List<JobRef> refs = new ArrayList<>();
+        JobRef.Converter converter = new JobRef.Converter();
         for (String part : text.split(",")) {
             String[] fields = part.trim().split(":");
             if (fields.length < 2 || !fields[0].equals("afterok")) {
@@ -366,13 +394,14 @@ final class SubmitCommand implements Callable<Integer> {
             }
             for (int i = 1; i < fields.length; i++) {
                 try {
-                    ids.add(JobId.parse(fields[i]));
-                } catch (InvalidInputException e) {
-                    throw new InvalidInputException("dependency", text, "job ids are positive numbers, e.g. -d afterok:12");
+                    refs.add(converter.convert(fields[i]));
+                } catch (CommandLine.TypeConversionException e) {
+                    throw new InvalidInputException("dependency", text,
+                            "job ids are positive numbers, or ARRAY_TASK for one task of an array, e.g. -d afterok:12 or -d afterok:12_3");
                 }
             }
         }
-        return ids;
+        return refs;
     }
 
     @SafeVarargs

@@ -80,6 +80,34 @@ class ArrayCommandsTest {
     }
 
     @Test
+    void aDependencyOnAnArraysIdWaitsForAllItsTasksAndArrayTaskForOne() {
+        TestHome home = TestHome.in(dir);
+        home.submit("--array", "1,3,5-7", "--", "true"); // jobs 1 to 5
+        assertEquals(ExitCodes.OK, home.run("submit", "-d", "afterok:1", "--", "true").code()); // 6
+        TestHome.Outcome one = home.run("submit", "-d", "afterok:1_5", "--", "true"); // 7
+        assertEquals(ExitCodes.OK, one.code(), one::toString);
+        JsonNode whole = home.job(6).get("spec");
+        assertEquals("[1]", whole.get("afterOk").toString());
+        assertFalse(whole.has("afterOkTasks"));
+        assertEquals("[3]", home.job(7).get("spec").get("afterOkTasks").toString(), "task 5 is the array's third job");
+        assertEquals("Dependency", home.job(6).get("reason").asText());
+
+        for (String bad : List.of("afterok:1_4", "afterok:6_0")) {
+            TestHome.Outcome o = home.run("submit", "-d", bad, "--", "true");
+            assertEquals(ExitCodes.INVALID_INPUT, o.code(), o::toString);
+            assertEquals(1, o.errLines().size(), o::toString);
+            assertTrue(o.err().contains("invalid dependency=" + bad.substring("afterok:".length())), o.err());
+        }
+        assertEquals(3, home.tail().size(), "nothing written for the refused ones");
+
+        assertEquals(ExitCodes.OK, home.run("del", "1_6").code());
+        assertEquals("CANCELLED", home.job(6).get("state").asText(), "a task that never completes fails the whole-array dependency");
+        assertTrue(home.job(6).get("reason").asText().startsWith("DependencyNeverSatisfied: job 4 ended CANCELLED"),
+                home.job(6).toString());
+        assertEquals("PENDING", home.job(7).get("state").asText(), "it waits on task 5 alone");
+    }
+
+    @Test
     void explainNamesTheTaskOfAnArray() {
         TestHome home = TestHome.in(dir);
         home.submit("--array", "0-3", "--", "true");

@@ -98,6 +98,26 @@ class ArrayIT {
         assertEquals("HELD", tasks.get(19999).get("state").asText());
     }
 
+    @Test
+    void aJobAfterAnArraysIdStartsOnlyOnceEveryTaskHasCompleted() throws Exception {
+        TestHome home = TestHome.in(dir);
+        Files.writeString(home.root.resolve("labq.yaml"), TestHome.CONFIG.replace("cpus: 2", "cpus: 8"));
+        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        home.via(scheduler);
+        assertEquals(1, home.submit("--array", "0-5%2", "--", "sh", "-c", "sleep 0.$LABQ_ARRAY_TASK_ID"));
+        assertEquals(7, home.submit("-d", "afterok:1", "--", "true"));
+        assertEquals(8, home.submit("-d", "afterok:1_0", "--", "true"));
+        JsonNode after = home.awaitJob(7, j -> j.get("state").asText().equals("COMPLETED"), Duration.ofSeconds(60));
+        long lastEnd = 0;
+        for (JsonNode task : home.run("stat", "--json", "1").json()) {
+            assertEquals("COMPLETED", task.get("state").asText(), task::toString);
+            lastEnd = Math.max(lastEnd, task.get("endMillis").asLong());
+        }
+        assertTrue(after.get("startMillis").asLong() >= lastEnd, "started after the last task ended: " + after);
+        JsonNode one = home.job(8);
+        assertTrue(one.get("startMillis").asLong() < lastEnd, "the job after task 0 alone did not wait for the others: " + one);
+    }
+
     private static boolean allCompleted(JsonNode tasks) {
         for (JsonNode t : tasks) {
             if (!t.get("state").asText().equals("COMPLETED")) {

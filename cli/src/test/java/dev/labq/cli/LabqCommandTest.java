@@ -109,7 +109,8 @@ class LabqCommandTest {
 
     @Test
     void dependencyTakesSlurmsAfterokForm() {
-        assertEquals(List.of(JobId.of(1), JobId.of(2), JobId.of(3)), SubmitCommand.parseDependency("afterok:1:2,afterok:3"));
+        assertEquals(List.of(new JobRef(JobId.of(1), null), new JobRef(JobId.of(2), 4), new JobRef(JobId.of(3), null)),
+                SubmitCommand.parseDependency("afterok:1:2_4,afterok:3"));
         for (String bad : List.of("afterok", "afterany:1", "afterok:", "afterok:0", "afterok:-1", "1")) {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> SubmitCommand.parseDependency(bad), bad);
             assertTrue(e.getMessage().contains("dependency=" + bad), e.getMessage());

@@ -74,7 +74,7 @@ final class DirectClient implements LabqClient {
     @Override
     public JobId submit(JobSpec spec) {
         // Only dependencies need the other jobs, and folding the journal costs O(jobs): skip it without them.
-        Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
+        Predicate<JobId> exists = !spec.hasDependencies() ? id -> false : JobsReader.fold(home)::contains;
         JobSpec accepted = validator().accept(spec, exists, clock.millis());
         Journal.Numbered numbered = EventCodec.appendSubmission(writable(), clock.millis(), accepted);
         return JobId.of(numbered.number());
@@ -129,7 +129,7 @@ final class DirectClient implements LabqClient {
             throw new InvalidInputException("jobs", "(none)", "give at least one job");
         }
         long now = clock.millis();
-        boolean dependencies = specs.stream().anyMatch(s -> !s.afterOk().isEmpty());
+        boolean dependencies = specs.stream().anyMatch(JobSpec::hasDependencies);
         Predicate<JobId> exists = dependencies ? JobsReader.fold(home)::contains : id -> false;
         List<JobSpec> accepted = acceptAll(specs, exists, now, i -> "job " + (i + 1));
         return EventCodec.appendJobs(writable(), now, accepted.size(), first -> new JournalEvent.JobsSubmitted(JobId.of(first), accepted));
@@ -140,7 +140,7 @@ final class DirectClient implements LabqClient {
      * be, and the array appended as one small entry under a block of job ids, one per task.
      */
     Journal.Numbered appendArray(JobSpec spec, ArraySpec array) {
-        Predicate<JobId> exists = spec.afterOk().isEmpty() ? id -> false : JobsReader.fold(home)::contains;
+        Predicate<JobId> exists = !spec.hasDependencies() ? id -> false : JobsReader.fold(home)::contains;
         long now = clock.millis();
         JobSpec accepted = validator().accept(spec, exists, now);
         return EventCodec.appendArray(writable(), now, accepted, array);

@@ -207,7 +207,7 @@ public final class DecisionCore {
         }
         refreshReady(after, at);
         if (after.state() == JobState.COMPLETED) {
-            for (JobId child : table.dependentsOf(after.id())) {
+            for (JobId child : table.waitingOn(after)) {
                 refreshReady(table.get(child), at);
             }
         }

@@ -22,7 +22,8 @@ import java.util.Map;
  * @param importance    overrides the project's importance when set (higher runs first)
  * @param deadlineMillis epoch millis by which the job should finish, or {@code null}
  * @param timeLimitSeconds wall-time limit; the job gets TERM then KILL when it runs past it; {@code null} = none
- * @param afterOk       jobs that must complete successfully before this one may start
+ * @param afterOk       jobs that must complete successfully before this one may start; the id of a job array
+ *                      (its first task's) stands for every task of it, as in Slurm's {@code afterok:ARRAY}
  * @param hold          submit held: the job waits until released
  * @param nice          lowers the job's priority, 0 (the default) to {@value #MAX_NICE}, as Slurm's {@code --nice}
  * @param retries       how many times an attempt that fails or times out is started again (DAGMan's
@@ -30,12 +31,15 @@ import java.util.Map;
  *                      starts at most {@code 1 + retries} times, also when the machine failed under it
  * @param pipeline      the pipeline task this job runs, or null for a job submitted on its own
  * @param array         the array task this job is, or null for a job submitted on its own
+ * @param afterOkTasks  array tasks that must complete successfully, each on its own ({@code afterok:12_3}),
+ *                      also an array's first task, whose id in {@code afterOk} would stand for the whole array
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
-                      Integer retries, PipelineTask pipeline, ArrayTask array) {
+                      Integer retries, PipelineTask pipeline, ArrayTask array,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
@@ -47,7 +51,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                    PipelineTask pipeline) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null);
+                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null);
     }
 
     /** A spec of a job submitted on its own. */
@@ -55,7 +59,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null, null, null);
     }
 
     /** A spec with the default nice (0). */
@@ -63,7 +67,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null, null, null);
     }
 
     public JobSpec {
@@ -71,6 +75,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         argv = argv == null ? List.of() : List.copyOf(argv);
         env = env == null ? Map.of() : Map.copyOf(env);
         afterOk = afterOk == null ? List.of() : List.copyOf(afterOk);
+        afterOkTasks = afterOkTasks == null ? List.of() : List.copyOf(afterOkTasks);
         resources = resources == null ? Resources.DEFAULT : resources;
         if (kind == JobKind.PROCESS && argv.isEmpty()) {
             throw new InvalidInputException("command", "(none)", "give the program to run after `--`, or a script file");
@@ -107,13 +112,19 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks);
+    }
+
+    /** The same spec after the array tasks {@code tasks}, each on its own, as well. */
+    public JobSpec withAfterOkTasks(List<JobId> tasks) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks);
     }
 
     /** The same spec as task {@code task} of an array. */
     public JobSpec asArrayTask(ArrayTask task) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -122,13 +133,18 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks);
     }
 
     /** The same spec as job {@code task} of a pipeline, after {@code newAfterOk}, with {@code newDeadline}. */
     public JobSpec inPipeline(PipelineTask task, List<JobId> newAfterOk, Long newDeadline) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array);
+                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of());
+    }
+
+    /** Whether it waits on other jobs at all. */
+    public boolean hasDependencies() {
+        return !afterOk.isEmpty() || !afterOkTasks.isEmpty();
     }
 
     /** How many more starts a job that has started {@code attempts} times gets when an attempt fails. */
@@ -171,6 +187,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private Long deadlineMillis;
         private Long timeLimitSeconds;
         private List<JobId> afterOk = List.of();
+        private List<JobId> afterOkTasks = List.of();
         private boolean hold;
         private Integer nice;
         private Integer retries;
@@ -193,6 +210,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder timeLimitSeconds(Long value) { this.timeLimitSeconds = value; return this; }
         public Builder afterOk(JobId... value) { this.afterOk = List.of(value); return this; }
         public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
+        public Builder afterOkTasks(List<JobId> value) { this.afterOkTasks = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
         public Builder retries(Integer value) { this.retries = value; return this; }
@@ -200,7 +218,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks);
         }
     }
 }

@@ -62,7 +62,7 @@ public final class ControlRequests {
         if (action == Command.Action.REQUEUE && "DependencyFailed".equals(table.dependencyReason(job))
                 && (job.spec().pipeline() == null || !job.spec().pipeline().holdOnFailure())) {
             throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "job=" + name + " waits on a job that ended"
-                    + " unsuccessfully (" + job.spec().afterOk() + "); requeue that one first, or `labq pipeline retry` its pipeline");
+                    + " unsuccessfully (" + job.spec().afterOk() + (job.spec().afterOkTasks().isEmpty() ? "" : " " + job.spec().afterOkTasks()) + "); requeue that one first, or `labq pipeline retry` its pipeline");
         }
     }
 

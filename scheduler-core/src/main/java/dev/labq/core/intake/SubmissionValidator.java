@@ -15,6 +15,7 @@ import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.Resources;
 import dev.labq.core.domain.UnknownJobException;
 
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -108,9 +109,11 @@ public final class SubmissionValidator {
             throw new InvalidInputException("gpus", r.gpus(), "this machine has " + gpus
                     + (r.gpuType() == null ? "" : " " + r.gpuType()) + " GPUs; ask for at most that");
         }
-        for (JobId parent : spec.afterOk()) {
-            if (!jobExists.test(parent)) {
-                throw new UnknownJobException("dependency afterok", parent);
+        for (List<JobId> parents : List.of(spec.afterOk(), spec.afterOkTasks())) {
+            for (JobId parent : parents) {
+                if (!jobExists.test(parent)) {
+                    throw new UnknownJobException("dependency afterok", parent);
+                }
             }
         }
     }

@@ -36,11 +36,20 @@ import static dev.labq.core.domain.AllowedTransitions.isAllowed;
 public final class JobTable {
     private final Map<Long, JobStatus> jobs = new HashMap<>();
     private final Map<Long, List<JobId>> dependents = new HashMap<>();
+    /** Per job array (by its id), how many of its tasks have not completed, and how many ended unsuccessfully. */
+    private final Map<Long, ArrayOutcomes> arrays = new HashMap<>();
 
     /** Puts a job back as loaded from the views, before replaying the journal tail. */
     public void restore(JobStatus job) {
-        jobs.put(job.id().value(), job);
+        count(jobs.put(job.id().value(), job), job);
+        register(job);
+    }
+
+    private void register(JobStatus job) {
         for (JobId parent : job.spec().afterOk()) {
+            dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
+        }
+        for (JobId parent : job.spec().afterOkTasks()) {
             dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
         }
     }
@@ -73,16 +82,25 @@ public final class JobTable {
     /**
      * Why {@code job} waits on its dependencies: {@code null} when every one has completed successfully,
      * {@code DependencyFailed} when one ended unsuccessfully (it waits for that one to be requeued: a pipeline
-     * task under {@code onFailure: hold}), else {@code Dependency}.
+     * task under {@code onFailure: hold}), else {@code Dependency}. A dependency on a job array is on all its tasks.
      */
     public String dependencyReason(JobStatus job) {
         String reason = null;
         for (JobId parent : job.spec().afterOk()) {
-            JobStatus p = jobs.get(parent.value());
-            if (p != null && p.isTerminal() && p.state() != JobState.COMPLETED) {
+            ArrayOutcomes array = arrays.get(parent.value());
+            if (array != null ? array.failed > 0 : failed(jobs.get(parent.value()))) {
                 return "DependencyFailed";
             }
-            if (p == null || p.state() != JobState.COMPLETED) {
+            if (array != null ? array.unfinished > 0 : !completed(jobs.get(parent.value()))) {
+                reason = "Dependency";
+            }
+        }
+        for (JobId parent : job.spec().afterOkTasks()) {
+            JobStatus p = jobs.get(parent.value());
+            if (failed(p)) {
+                return "DependencyFailed";
+            }
+            if (!completed(p)) {
                 reason = "Dependency";
             }
         }
@@ -92,12 +110,50 @@ public final class JobTable {
     /** True when every job this one waits for has completed successfully. */
     public boolean dependenciesMet(JobStatus job) {
         for (JobId parent : job.spec().afterOk()) {
-            JobStatus p = jobs.get(parent.value());
-            if (p == null || p.state() != JobState.COMPLETED) {
+            ArrayOutcomes array = arrays.get(parent.value());
+            if (array != null ? array.unfinished > 0 : !completed(jobs.get(parent.value()))) {
+                return false;
+            }
+        }
+        for (JobId parent : job.spec().afterOkTasks()) {
+            if (!completed(jobs.get(parent.value()))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean completed(JobStatus job) {
+        return job != null && job.state() == JobState.COMPLETED;
+    }
+
+    private static boolean failed(JobStatus job) {
+        return job != null && job.isTerminal() && job.state() != JobState.COMPLETED;
+    }
+
+    /**
+     * Jobs whose dependencies {@code job} may have just satisfied or broken: those waiting on it, and, for a task
+     * of a job array, those waiting on the whole array.
+     */
+    public List<JobId> waitingOn(JobStatus job) {
+        List<JobId> direct = dependentsOf(job.id());
+        ArrayTask task = job.spec().array();
+        if (task == null || task.arrayId() == job.id().value()) {
+            return direct; // the array's first task: whole-array dependents wait under its id already
+        }
+        JobId arrayId = JobId.of(task.arrayId());
+        List<JobId> onArray = dependentsOf(arrayId);
+        if (onArray.isEmpty()) {
+            return direct;
+        }
+        List<JobId> all = new ArrayList<>(direct);
+        for (JobId child : onArray) {
+            JobStatus c = jobs.get(child.value());
+            if (c != null && c.spec().afterOk().contains(arrayId)) {
+                all.add(child);
+            }
+        }
+        return all;
     }
 
     /** Jobs that wait on {@code parent}. */
@@ -235,9 +291,7 @@ public final class JobTable {
     private void submit(long index, long timestampMillis, Submitted s, List<JobChange> changes) {
         JobStatus job = JobStatus.submitted(s.job(), s.spec(), timestampMillis, index);
         put(null, job, changes);
-        for (JobId parent : s.spec().afterOk()) {
-            dependents.computeIfAbsent(parent.value(), k -> new ArrayList<>(2)).add(job.id());
-        }
+        register(job);
         settle(job, timestampMillis, index, changes);
     }
 
@@ -253,15 +307,31 @@ public final class JobTable {
         if (holdsOnFailure(job)) {
             return;
         }
-        for (JobId parent : job.spec().afterOk()) {
+        String never = neverSatisfied(job.spec().afterOk(), true);
+        if (never == null) {
+            never = neverSatisfied(job.spec().afterOkTasks(), false);
+        }
+        if (never != null) {
+            end(job, JobState.CANCELLED, -1, "DependencyNeverSatisfied: " + never, timestampMillis, index, changes);
+        }
+    }
+
+    /** What makes one of {@code parents} never complete successfully, or null; an array's id stands for all its tasks when {@code arraysWhole}. */
+    private String neverSatisfied(List<JobId> parents, boolean arraysWhole) {
+        for (JobId parent : parents) {
             JobStatus p = jobs.get(parent.value());
-            String never = p == null ? "job " + parent + " is unknown"
-                    : p.isTerminal() && p.state() != JobState.COMPLETED ? "job " + parent + " ended " + p.state() : null;
-            if (never != null) {
-                end(job, JobState.CANCELLED, -1, "DependencyNeverSatisfied: " + never, timestampMillis, index, changes);
-                return;
+            ArrayOutcomes array = arraysWhole ? arrays.get(parent.value()) : null;
+            if (p == null) {
+                return "job " + parent + " is unknown";
+            }
+            if (array != null && array.failed > 0) {
+                return "a task of array " + parent + " ended unsuccessfully";
+            }
+            if (array == null && failed(p)) {
+                return "job " + parent + " ended " + p.state();
             }
         }
+        return null;
     }
 
     /** Ends a job; dependents that can now never run are cancelled with it. */
@@ -269,7 +339,7 @@ public final class JobTable {
                      List<JobChange> changes) {
         put(job, job.finished(state, exitCode, reason, atMillis, index), changes);
         if (state == JobState.COMPLETED) {
-            for (JobId child : dependentsOf(job.id())) {
+            for (JobId child : waitingOn(job)) {
                 JobStatus c = jobs.get(child.value());
                 if (c != null && c.state() == JobState.PENDING && reusesCompleted(c)) {
                     end(c, JobState.COMPLETED, 0, reusedReason(c), atMillis, index, changes);
@@ -277,7 +347,7 @@ public final class JobTable {
             }
             return;
         }
-        for (JobId child : dependentsOf(job.id())) {
+        for (JobId child : waitingOn(job)) {
             JobStatus c = jobs.get(child.value());
             if (c != null && (c.state() == JobState.PENDING || c.state() == JobState.HELD) && !holdsOnFailure(c)) {
                 end(c, JobState.CANCELLED, -1, "DependencyNeverSatisfied: job " + job.id() + " ended " + state,
@@ -316,6 +386,28 @@ public final class JobTable {
 
     private void put(JobStatus before, JobStatus after, List<JobChange> changes) {
         jobs.put(after.id().value(), after);
+        count(before, after);
         changes.add(new JobChange(before, after));
+    }
+
+    /** Keeps an array's outcome counts as one of its tasks changes from {@code before} (null: new) to {@code after}. */
+    private void count(JobStatus before, JobStatus after) {
+        ArrayTask task = after.spec().array();
+        if (task == null) {
+            return;
+        }
+        ArrayOutcomes outcomes = arrays.computeIfAbsent(task.arrayId(), k -> new ArrayOutcomes());
+        if (before != null) {
+            outcomes.unfinished -= completed(before) ? 0 : 1;
+            outcomes.failed -= failed(before) ? 1 : 0;
+        }
+        outcomes.unfinished += completed(after) ? 0 : 1;
+        outcomes.failed += failed(after) ? 1 : 0;
+    }
+
+    /** Counts over one job array's tasks, kept as they change so a whole-array dependency is checked at once. */
+    private static final class ArrayOutcomes {
+        int unfinished;
+        int failed;
     }
 }

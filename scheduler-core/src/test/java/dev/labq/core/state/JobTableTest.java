@@ -588,6 +588,71 @@ class JobTableTest {
         assertEquals(JobState.HELD, state(J1));
     }
 
+    private void complete(long id) {
+        next(new Dispatched(JobId.of(id), 1, ALLOC));
+        next(new Finished(JobId.of(id), 1, JobState.COMPLETED, 0, null));
+    }
+
+    @Test
+    void aDependencyOnAnArraysIdWaitsForEveryTask() {
+        submitArray();
+        next(new Submitted(J1, spec(ARRAY)));
+        JobStatus child = table.get(J1);
+        for (long task = 10; task <= 12; task++) {
+            assertFalse(table.dependenciesMet(child), "waits while task " + task + " has not completed");
+            assertEquals("Dependency", table.dependencyReason(child));
+            complete(task);
+            assertTrue(table.waitingOn(table.get(JobId.of(task))).contains(J1), "task " + task + " wakes the child");
+        }
+        assertTrue(table.dependenciesMet(child));
+        assertNull(table.dependencyReason(child));
+    }
+
+    @Test
+    void aFailedTaskOfAnArrayCancelsWholeArrayDependentsButNotThoseOfOtherTasks() {
+        submitArray();
+        next(new Submitted(J1, spec(ARRAY)));
+        next(new Submitted(J2, JobSpec.process("research", "ada", "x").afterOkTasks(List.of(ARRAY)).build()));
+        next(new Dispatched(JobId.of(11), 1, ALLOC));
+        next(new Finished(JobId.of(11), 1, JobState.FAILED, 1, "NonZeroExitCode"));
+        assertEquals(JobState.CANCELLED, state(J1));
+        assertEquals("DependencyNeverSatisfied: job 11 ended FAILED", table.get(J1).reason());
+        assertEquals(JobState.PENDING, state(J2), "waits on the first task alone");
+        complete(10);
+        assertTrue(table.dependenciesMet(table.get(J2)));
+        next(new Submitted(J3, spec(ARRAY)));
+        assertEquals("DependencyNeverSatisfied: a task of array 10 ended unsuccessfully", table.get(J3).reason());
+    }
+
+    @Test
+    void aDependencyOnAnArraysFirstTaskAloneIgnoresTheOthers() {
+        submitArray();
+        next(new Submitted(J1, JobSpec.process("research", "ada", "x").afterOkTasks(List.of(JobId.of(12))).build()));
+        assertEquals("Dependency", table.dependencyReason(table.get(J1)));
+        complete(12);
+        assertTrue(table.dependenciesMet(table.get(J1)));
+        next(new CancelRequested(JobId.of(10)));
+        assertEquals(JobState.PENDING, state(J1), "task 0 is not one it waits on");
+        next(new Submitted(J2, JobSpec.process("research", "ada", "x").afterOkTasks(List.of(JobId.of(10))).build()));
+        assertEquals("DependencyNeverSatisfied: job 10 ended CANCELLED", table.get(J2).reason());
+    }
+
+    @Test
+    void aWholeArrayDependencyRestoredFromViewsCountsTheTasksAsTheyWere() {
+        submitArray();
+        complete(10);
+        complete(11);
+        JobTable restored = new JobTable();
+        for (JobStatus job : table.all()) {
+            restored.restore(job);
+        }
+        restored.restore(JobStatus.submitted(J1, spec(ARRAY), 0, 99));
+        assertEquals("Dependency", restored.dependencyReason(restored.get(J1)));
+        restored.apply(100, 100_000, new Dispatched(JobId.of(12), 1, ALLOC));
+        restored.apply(101, 101_000, new Finished(JobId.of(12), 1, JobState.COMPLETED, 0, null));
+        assertNull(restored.dependencyReason(restored.get(J1)));
+    }
+
     // --- requeue, and a pipeline's onFailure: hold ---
 
     private static JobSpec pipelineTask(boolean holdOnFailure, JobId... afterOk) {
