@@ -93,11 +93,12 @@ final class PipelineCommand implements Runnable {
                 throw new InvalidInputException("FILE", path, "cannot read it (" + e.getMessage() + "); give a readable file");
             }
             String source = path.getFileName().toString();
-            return landseer
+            PipelinePlan plan = landseer
                     ? LandseerConfig.parse(text, source).plan(name != null ? name : Plan.baseName(source),
                             project != null ? project : "default", runner != null ? runner : LandseerConfig.DEFAULT_RUNNER)
                     : PipelineFile.planWith(text, source, spec -> spec.dedup() != DedupScope.PROJECT ? PriorResults.none()
                             : priorResults(common, spec.project()));
+            return plan.inDirectory(invocation.resolve(Path.of("")).toString()); // as `labq submit`: where it was typed
         }
 
         private static PriorResults priorResults(CommonOptions common, String project) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pipelines run on a real scheduler: a shared task once, its consumers after it, Landseer's config to the end. */
@@ -199,4 +200,32 @@ class PipelineIT {
         assertEquals("CANCELLED", home.job(first + 1).get("state").asText());
         assertEquals(List.of("prep", "eval"), Files.readAllLines(log), "prep ran once");
     }
+
+    @Test
+    void underProjectDedupACompletedTaskIsReusedWhileItsOutputsExistAndRunsAgainOnceOneIsDeleted() throws Exception {
+        TestHome home = start();
+        Path log = dir.resolve("runs.log");
+        Files.writeString(dir.resolve("work/make.yaml"), """
+                pipeline: make
+                project: default
+                dedup: project
+                tasks:
+                  - { name: make, tool: make, shell: "echo make >> %s; mkdir -p out; echo data > out/data.txt", outputs: [out/data.txt] }
+                """.formatted(log));
+        long first = home.run("pipeline", "submit", "make.yaml", "--json").json().get("pipeline").asLong();
+        assertEquals("COMPLETED", home.awaitJob(first, PipelineIT::ended, LIMIT).get("state").asText());
+        assertTrue(Files.exists(dir.resolve("work/out/data.txt")), "the task ran where the pipeline was submitted");
+
+        long second = home.run("pipeline", "submit", "make.yaml", "--json").json().get("pipeline").asLong();
+        JsonNode reused = home.awaitJob(second, PipelineIT::ended, LIMIT);
+        assertEquals("Reused the result of job " + first, reused.get("reason").asText(), reused::toString);
+
+        Files.delete(dir.resolve("work/out/data.txt"));
+        long third = home.run("pipeline", "submit", "make.yaml", "--json").json().get("pipeline").asLong();
+        JsonNode rerun = home.awaitJob(third, PipelineIT::ended, LIMIT);
+        assertEquals("COMPLETED", rerun.get("state").asText(), rerun::toString);
+        assertFalse(rerun.get("spec").get("pipeline").has("reuses"), "its output was gone, so it ran: " + rerun);
+        assertEquals(List.of("make", "make"), Files.readAllLines(log));
+    }
 }
+

@@ -25,19 +25,23 @@ import java.util.List;
  * @param reuses          under {@code dedup: project}, the earlier job whose result this task reuses: the job
  *                        never runs, it completes when that one completes (at once when it has), and the
  *                        pipeline's tasks after it wait on it as on any task; null for a task that runs
+ * @param outputs         the paths it declares it writes (relative ones to the job's working directory): under
+ *                        {@code dedup: project} its result is reused only while they all exist
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
                            List<String> workflows, int usageCounter, int dependencyLevel, Integer rank,
-                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean holdOnFailure, Long reuses) {
+                           @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean holdOnFailure, Long reuses,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> outputs) {
     public PipelineTask {
         workflows = workflows == null ? List.of() : List.copyOf(workflows);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 
     /** A task of a pipeline whose failures fail its downstream tasks (the default). */
     public PipelineTask(long pipelineId, String pipeline, String task, String taskKey, String stage,
                         List<String> workflows, int usageCounter, int dependencyLevel, Integer rank) {
-        this(pipelineId, pipeline, task, taskKey, stage, workflows, usageCounter, dependencyLevel, rank, false, null);
+        this(pipelineId, pipeline, task, taskKey, stage, workflows, usageCounter, dependencyLevel, rank, false, null, null);
     }
 
     /** Whether the job reuses an earlier job's result instead of running. */

@@ -7,6 +7,8 @@ import dev.labq.core.domain.PipelineTask;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.state.JobStatus;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +49,7 @@ public final class PipelineJobs {
                     : task.dependencies().stream().map(d -> JobId.of(first + d)).toList();
             PipelineTask of = new PipelineTask(first, plan.name(), task.id(), task.taskKey(), task.stage(), task.workflows(),
                     task.usageCounter(), task.dependencyLevel(), plan.landseerPolicy() ? task.priority() : null,
-                    plan.onFailure() == OnFailure.HOLD, reuses);
+                    plan.onFailure() == OnFailure.HOLD, reuses, task.outputs());
             jobs.add(s.inPipeline(of, afterOk, deadline));
         }
         return new JournalEvent.JobsSubmitted(JobId.of(first), jobs);
@@ -92,8 +94,9 @@ public final class PipelineJobs {
      * The still-valid results of {@code project}'s pipeline tasks among {@code jobs}, for {@code dedup: project}:
      * by task key, the latest job with that key that completed successfully, else the latest that is on its way
      * to completing (running, or pending with every job it waits on on its way too; not held). Failed, cancelled
-     * and timed-out ones are not results, nor ones waiting on them. A task reusing another's result stands for
-     * that one. Declared outputs are not checked: a result whose files were deleted is reused all the same.
+     * and timed-out ones are not results, nor ones waiting on them, nor a completed one whose declared outputs are
+     * not all there any more (as Nextflow's {@code -resume}: a deleted file means run it again). A task reusing
+     * another's result stands for that one.
      */
     public static PriorResults priorResults(Iterable<JobStatus> jobs, String project) {
         Map<Long, JobStatus> byId = new HashMap<>();
@@ -111,7 +114,9 @@ public final class PipelineJobs {
                 continue;
             }
             if (result.state() == JobState.COMPLETED) {
-                completed.merge(task.taskKey(), result.id().value(), Math::max);
+                if (outputsExist(result)) {
+                    completed.merge(task.taskKey(), result.id().value(), Math::max);
+                }
             } else if (onItsWay(result, byId, onItsWay)) {
                 coming.merge(task.taskKey(), result.id().value(), Math::max);
             }
@@ -120,6 +125,21 @@ public final class PipelineJobs {
         coming.forEach((key, id) -> found.put(key, Long.toString(id)));
         completed.forEach((key, id) -> found.put(key, Long.toString(id)));
         return PriorResults.of(found);
+    }
+
+    /** Whether every output {@code job} declared is there, relative ones under its working directory. */
+    private static boolean outputsExist(JobStatus job) {
+        PipelineTask task = job.spec().pipeline();
+        if (task == null) {
+            return true;
+        }
+        Path workdir = Path.of(job.spec().workdir() == null ? "" : job.spec().workdir());
+        for (String output : task.outputs()) {
+            if (!Files.exists(workdir.resolve(output))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

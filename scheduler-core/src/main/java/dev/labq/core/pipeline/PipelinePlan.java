@@ -17,11 +17,15 @@ import java.util.function.IntFunction;
  * task uses; the stages as lists of tasks. A pure function of the {@link PipelineSpec} (and, under dedup
  * {@code project}, of the {@link PriorResults} answers): planning the same spec twice gives equal plans.
  * Made by {@link PipelinePlanner}; immutable, and plain records, lists and maps for JSON.
+ *
+ * @param workdir where its tasks run and their relative outputs are: absolute, set by the submitter with
+ *                {@link #inDirectory} (the CLI gives its working directory, as {@code labq submit} does); null runs
+ *                them in the scheduler's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelinePlan(String name, String project, DedupScope dedup, String policy, OnFailure onFailure,
                            String deadline, TaskIdentity identity, List<PlannedTask> tasks,
-                           List<PlannedWorkflow> workflows, List<PlannedStage> stages) {
+                           List<PlannedWorkflow> workflows, List<PlannedStage> stages, String workdir) {
 
     public PipelinePlan {
         tasks = List.copyOf(tasks);
@@ -33,6 +37,12 @@ public record PipelinePlan(String name, String project, DedupScope dedup, String
                         + "; a plan's indices are dense and in order");
             }
         }
+    }
+
+    /** The same plan, its tasks run in {@code directory}. */
+    public PipelinePlan inDirectory(String directory) {
+        return new PipelinePlan(name, project, dedup, policy, onFailure, deadline, identity, tasks, workflows, stages,
+                directory);
     }
 
     /** The position of {@code taskId} ({@code task_1} is 0), or -1 when the plan has no such task. */
@@ -109,6 +119,6 @@ public record PipelinePlan(String name, String project, DedupScope dedup, String
 
     /** The job of task {@code index}, charged to this pipeline's project; see {@link PlannedTask#jobSpec}. */
     public JobSpec jobSpec(int index, String user, List<JobId> afterOk) {
-        return tasks.get(index).jobSpec(project, user, afterOk);
+        return tasks.get(index).jobSpec(project, user, workdir, afterOk);
     }
 }

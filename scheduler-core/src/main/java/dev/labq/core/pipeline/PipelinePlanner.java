@@ -70,6 +70,7 @@ public final class PipelinePlanner {
                     requireSameRun(spec, workflows, first, w, t);
                 }
                 unique.get(index).workflows.add(workflows.get(w).name());
+                unique.get(index).outputs.addAll(tasks.get(t).outputs());
                 planned[w][t] = index;
             }
         }
@@ -93,7 +94,7 @@ public final class PipelinePlanner {
             tasks.add(new PlannedTask(i, u.key, spec0.name(), spec0.tool(), spec0.stage(), spec0.config(), spec0.argv(),
                     spec0.usesShell(), spec0.resources(), spec0.timeLimitSeconds(), spec0.env(), spec0.retries(),
                     List.copyOf(dependencies), List.copyOf(u.workflows), counter, level,
-                    LandseerPriorityPolicy.priority(level, counter), reusedFrom));
+                    LandseerPriorityPolicy.priority(level, counter), reusedFrom, List.copyOf(u.outputs)));
             if (spec0.stage() != null) {
                 stages.computeIfAbsent(spec0.stage(), s -> new ArrayList<>()).add(i);
             }
@@ -111,15 +112,16 @@ public final class PipelinePlanner {
         List<PlannedStage> plannedStages = new ArrayList<>(stages.size());
         stages.forEach((name, members) -> plannedStages.add(new PlannedStage(name, members)));
         return new PipelinePlan(spec.name(), spec.project(), spec.dedup(), spec.policy(), spec.onFailure(),
-                spec.deadline(), spec.identity(), tasks, plannedWorkflows, plannedStages);
+                spec.deadline(), spec.identity(), tasks, plannedWorkflows, plannedStages, null);
     }
 
-    /** Where a planned task was first seen, and the workflows that use it. */
+    /** Where a planned task was first seen, and the workflows that use it and the outputs they declare. */
     private static final class FirstUse {
         final int workflow;
         final int task;
         final String key;
         final LinkedHashSet<String> workflows = new LinkedHashSet<>();
+        final LinkedHashSet<String> outputs = new LinkedHashSet<>();
 
         FirstUse(int workflow, int task, String key) {
             this.workflow = workflow;

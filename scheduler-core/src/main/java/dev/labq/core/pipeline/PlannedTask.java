@@ -31,12 +31,15 @@ import java.util.Map;
  * @param priority        Landseer's priority, {@code dependencyLevel * 1000 - usageCounter}; lower runs first
  * @param reusedFrom      under dedup {@code project}: the earlier result it reuses (as the {@link PriorResults} hook
  *                        named it, for example a job id); {@code null} when it is to run
+ * @param outputs         the paths its uses declare they write, each once in first-use order (relative ones to the
+ *                        pipeline's working directory): a result {@code dedup: project} reuses only while they exist
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlannedTask(int index, String taskKey, String name, String tool, String stage, Map<String, Object> config,
                           List<String> argv, boolean shell, Resources resources, Long timeLimitSeconds,
                           Map<String, String> env, int retries, List<Integer> dependencies, List<String> workflows,
-                          int usageCounter, int dependencyLevel, int priority, String reusedFrom) {
+                          int usageCounter, int dependencyLevel, int priority, String reusedFrom,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> outputs) {
 
     public PlannedTask {
         config = CanonicalJson.normaliseMap(config, "config");
@@ -44,6 +47,7 @@ public record PlannedTask(int index, String taskKey, String name, String tool, S
         env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
         dependencies = List.copyOf(dependencies);
         workflows = List.copyOf(workflows);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 
     /** Landseer's stable id: {@code task_1} for index 0, and so on. */
@@ -64,12 +68,14 @@ public record PlannedTask(int index, String taskKey, String name, String tool, S
     }
 
     /**
-     * The job that runs it, charged to {@code project} as {@code user}, after {@code afterOk} (the jobs of its
-     * {@link #dependencies()}, which only the integrator knows). A deadline, if any, is the integrator's to add.
+     * The job that runs it in {@code workdir} (null: the scheduler's), charged to {@code project} as {@code user},
+     * after {@code afterOk} (the jobs of its {@link #dependencies()}, which only the integrator knows). A deadline,
+     * if any, is the integrator's to add.
      */
-    public JobSpec jobSpec(String project, String user, List<JobId> afterOk) {
+    public JobSpec jobSpec(String project, String user, String workdir, List<JobId> afterOk) {
         return JobSpec.process(project, user, argv.toArray(String[]::new))
                 .name(name)
+                .workdir(workdir)
                 .shell(shell)
                 .env(env)
                 .resources(resources)

@@ -332,11 +332,11 @@ class LandseerSchedulerTest {
     @Test
     void refusesAPlanWithACycle() {
         PlannedTask a = new PlannedTask(0, "k0", "a", "a", null, Map.of(), List.of("a"), false, dev.labq.core.domain.Resources.DEFAULT,
-                null, Map.of(), 0, List.of(1), List.of("w"), 1, 1, 999, null);
+                null, Map.of(), 0, List.of(1), List.of("w"), 1, 1, 999, null, null);
         PlannedTask b = new PlannedTask(1, "k1", "b", "b", null, Map.of(), List.of("b"), false, dev.labq.core.domain.Resources.DEFAULT,
-                null, Map.of(), 0, List.of(0), List.of("w"), 1, 1, 999, null);
+                null, Map.of(), 0, List.of(0), List.of("w"), 1, 1, 999, null, null);
         PipelinePlan handMade = new PipelinePlan("bad", null, DedupScope.PIPELINE, null, OnFailure.FAIL, null, TaskIdentity.COMMAND,
-                List.of(a, b), List.of(), List.of());
+                List.of(a, b), List.of(), List.of(), null);
         assertEquals("plan bad has a dependency cycle; plans come from PipelinePlanner",
                 assertThrows(IllegalArgumentException.class, () -> new LandseerScheduler(handMade)).getMessage());
     }

@@ -309,4 +309,31 @@ class PipelineJobsTest {
         assertEquals(java.util.Optional.empty(), prior.find("after-held"), "nor what waits on it");
         assertEquals(java.util.Optional.of("5"), prior.find("waiting"), "waiting on a job on its way");
     }
+
+    @Test
+    void aCompletedResultWhoseDeclaredOutputsAreGoneIsNoResult(@TempDir Path dir) throws java.io.IOException {
+        PipelinePlan plan = PipelinePlanner.plan(PipelineSpec.builder("made", "p")
+                .workflow("one", TaskSpec.builder("make").tool("make").run("run").outputs("out/model.bin", "out/log.txt").build())
+                .workflow("two", TaskSpec.builder("make").tool("make").run("run").outputs("out/model.bin", "out/extra.txt").build())
+                .build()).inDirectory(dir.toString());
+        assertEquals(List.of("out/model.bin", "out/log.txt", "out/extra.txt"), plan.tasks().get(0).outputs(),
+                "every use's outputs, once each");
+        JobTable table = new JobTable();
+        JournalEvent.JobsSubmitted entry = PipelineJobs.of(plan, 1, accepted(plan));
+        table.apply(1, 1000, entry);
+        assertEquals(dir.toString(), table.get(JobId.of(1)).spec().workdir(), "the task runs where the plan says");
+        table.apply(2, 2000, new JournalEvent.Dispatched(JobId.of(1), 1, new dev.labq.core.domain.Allocation(1, 1, List.of())));
+        table.apply(3, 3000, new JournalEvent.Finished(JobId.of(1), 1, JobState.COMPLETED, 0, null));
+        String key = plan.tasks().get(0).taskKey();
+
+        assertEquals(java.util.Optional.empty(), PipelineJobs.priorResults(table.all(), "p").find(key), "no file was written");
+        java.nio.file.Files.createDirectories(dir.resolve("out"));
+        for (String file : List.of("model.bin", "log.txt", "extra.txt")) {
+            java.nio.file.Files.writeString(dir.resolve("out").resolve(file), file);
+        }
+        assertEquals(java.util.Optional.of("1"), PipelineJobs.priorResults(table.all(), "p").find(key));
+        java.nio.file.Files.delete(dir.resolve("out/extra.txt"));
+        assertEquals(java.util.Optional.empty(), PipelineJobs.priorResults(table.all(), "p").find(key),
+                "one output deleted: the task runs again");
+    }
 }

@@ -226,7 +226,7 @@ class PipelinePlannerTest {
         List<PlannedTask> shuffled = new ArrayList<>(plan.tasks());
         java.util.Collections.swap(shuffled, 0, 1);
         assertThrows(IllegalArgumentException.class, () -> new PipelinePlan("p", null, DedupScope.PIPELINE, null, OnFailure.FAIL,
-                null, TaskIdentity.COMMAND, shuffled, plan.workflows(), plan.stages()));
+                null, TaskIdentity.COMMAND, shuffled, plan.workflows(), plan.stages(), null));
     }
 
     @Test

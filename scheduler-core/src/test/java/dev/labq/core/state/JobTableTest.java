@@ -657,7 +657,7 @@ class JobTableTest {
 
     private static JobSpec pipelineTask(boolean holdOnFailure, JobId... afterOk) {
         return JobSpec.process("research", "ada", "train").afterOk(afterOk).pipeline(
-                new dev.labq.core.domain.PipelineTask(1, "p", "t", "key", null, List.of("w"), 1, afterOk.length, null, holdOnFailure, null))
+                new dev.labq.core.domain.PipelineTask(1, "p", "t", "key", null, List.of("w"), 1, afterOk.length, null, holdOnFailure, null, null))
                 .build();
     }
 
@@ -760,7 +760,7 @@ class JobTableTest {
     private static JobSpec reusing(JobId earlier) {
         return JobSpec.process("research", "ada", "train").afterOk(earlier).pipeline(
                 new dev.labq.core.domain.PipelineTask(5, "again", "task_1", "key", null, List.of("w"), 1, 0, null, false,
-                        earlier.value())).build();
+                        earlier.value(), null)).build();
     }
 
     @Test
