@@ -66,6 +66,30 @@ public final class ExclusiveFileLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the lock, waiting while another process or thread holds it (a short poll: the holders this serves
+     * keep it for one store operation); a {@link StoreException} after {@code timeout}.
+     */
+    public static ExclusiveFileLock acquire(Path file, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<ExclusiveFileLock> lock = tryAcquire(file);
+            if (lock.isPresent()) {
+                return lock.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StoreException("lock=" + file + " is held by pid " + holderPid(file) + " for longer than "
+                        + timeout.toSeconds() + "s; wait for it to finish, or check that process");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for lock=" + file, e);
+            }
+        }
+    }
+
     /** Whether some process holds the lock on {@code file} right now (false if the file is absent). */
     public static boolean isHeld(Path file) {
         Path path = file.toAbsolutePath().normalize();
