@@ -1,5 +1,6 @@
 package dev.labq.core;
 
+import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
 import dev.labq.core.decision.DecisionCore;
@@ -73,6 +74,7 @@ public final class LabqScheduler implements AutoCloseable {
     private final LabqConfig config;
     private final MachineInventory inventory;
     private final Clock clock;
+    private final JobCheckpoints checkpoints;
     private final ExclusiveFileLock lock;
     private final Journal journal;
     private final Views views;
@@ -101,6 +103,8 @@ public final class LabqScheduler implements AutoCloseable {
             this.config = b.config != null ? b.config : LabqConfig.load(home.root());
             this.inventory = b.inventory != null ? b.inventory : MachineInventory.of(config.machine());
             this.clock = b.clock;
+            this.checkpoints = new JobCheckpoints(home, config.checkpoints());
+            linkLauncher(home, b.launcher);
             openedJournal = Journal.open(home.journal(), home.jobIds());
             this.journal = openedJournal;
             openedViews = Views.openForWriter(home.views(), b.expectedJobs);
@@ -114,7 +118,8 @@ public final class LabqScheduler implements AutoCloseable {
             UsageLedger ledger = rebuilding ? new UsageLedger(config) : ViewProjection.loadLedger(views, config, table);
             ExecutionListener reports = new JournalingListener(journal, clock);
             this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports);
-            openedExecutor = new RoutingExecutor(b.processExecutor.apply(reports), tasks);
+            openedExecutor = new RoutingExecutor(b.processExecutor != null ? b.processExecutor.apply(reports)
+                    : new ProcessExecutor(home, reports, checkpoints), tasks);
             this.executor = openedExecutor;
             PriorityPolicy policy = b.policy != null ? b.policy : PriorityPolicy.configured(config);
             DecisionCore core = new DecisionCore(config, table, ledger, new ResourcePool(inventory), policy, b.predictor);
@@ -357,6 +362,37 @@ public final class LabqScheduler implements AutoCloseable {
         return config;
     }
 
+    /** The clock the scheduler's logic reads. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The checkpoint protocol over the configured store. */
+    public JobCheckpoints checkpoints() {
+        return checkpoints;
+    }
+
+    /**
+     * Writes {@code bin/labq}, which runs {@code launcher} (the {@code labq} that started this scheduler, or
+     * {@code $LABQ_LAUNCHER}), so a job can run {@code labq checkpoint commit} with {@code bin/} first on its PATH.
+     */
+    private static void linkLauncher(LabqHome home, Path launcher) {
+        String given = launcher != null ? launcher.toString() : System.getenv("LABQ_LAUNCHER");
+        if (given == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(home.bin());
+            Path shim = home.bin().resolve("labq");
+            Files.writeString(shim, "#!/bin/sh\nexec '" + Path.of(given).toAbsolutePath().toString().replace("'", "'\\''")
+                    + "' \"$@\"\n");
+            shim.toFile().setExecutable(true, false);
+        } catch (IOException e) {
+            throw new LabqException(LabqException.Kind.STORAGE, "bin=" + home.bin() + " cannot be written ("
+                    + e.getMessage() + "); check that the labq home is writable", e);
+        }
+    }
+
     public MachineInventory inventory() {
         return inventory;
     }
@@ -452,6 +488,7 @@ public final class LabqScheduler implements AutoCloseable {
         private MachineInventory inventory;
         private Clock clock = Clock.system();
         private Function<ExecutionListener, JobExecutor> processExecutor;
+        private Path launcher;
         private long tickMillis = 200;
         private Function<LabqScheduler, RemoteCommands> commands;
         private long expectedJobs = 100_000;
@@ -462,7 +499,6 @@ public final class LabqScheduler implements AutoCloseable {
 
         private Builder(Path home) {
             this.home = home;
-            this.processExecutor = reports -> new ProcessExecutor(LabqHome.of(home).logs(), reports);
         }
 
         /** Use this configuration instead of the home's labq.yaml. */
@@ -476,6 +512,9 @@ public final class LabqScheduler implements AutoCloseable {
 
         /** Run OS-process jobs with another executor (a fake at the edge, or Slurm). */
         public Builder processExecutor(Function<ExecutionListener, JobExecutor> value) { this.processExecutor = value; return this; }
+
+        /** The {@code labq} launcher jobs run as {@code labq} (default {@code $LABQ_LAUNCHER}, which {@code ./labq} sets). */
+        public Builder launcher(Path value) { this.launcher = value; return this; }
 
         /** How often time limits are checked; 0 = never by itself (tests call {@link LabqScheduler#tick()}). */
         public Builder tickMillis(long value) { this.tickMillis = value; return this; }

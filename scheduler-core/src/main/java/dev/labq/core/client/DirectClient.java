@@ -1,5 +1,8 @@
 package dev.labq.core.client;
 
+import dev.labq.store.checkpoint.Verification;
+import dev.labq.core.checkpoint.JobCheckpoints;
+import dev.labq.core.checkpoint.CheckpointInfo;
 import dev.labq.core.LabqException;
 import dev.labq.core.LabqHome;
 import dev.labq.core.config.LabqConfig;
@@ -257,6 +260,40 @@ final class DirectClient implements LabqClient {
     }
 
     @Override
+    public JournalEvent.CheckpointCommitted commitCheckpoint(JobId job, int attempt) {
+        JournalEvent.CheckpointCommitted committed = checkpoints().commit(current(job), attempt, clock.millis());
+        append(committed);
+        return committed;
+    }
+
+    @Override
+    public List<CheckpointInfo> checkpoints(JobId job) {
+        current(job);
+        return checkpoints().list(job);
+    }
+
+    @Override
+    public List<Verification> verifyCheckpoints(JobId job) {
+        current(job);
+        return checkpoints().verifyAll(job, this::append);
+    }
+
+    @Override
+    public void deleteCheckpoint(JobId job, long number) {
+        current(job);
+        append(checkpoints().delete(job, number));
+    }
+
+    /** Appends {@code event} as it is; returns its journal index. */
+    long appendEvent(JournalEvent event) {
+        return EventCodec.append(writable(), clock.millis(), event);
+    }
+
+    private JobCheckpoints checkpoints() {
+        return new JobCheckpoints(home, (config != null ? config : LabqConfig.load(home.root())).checkpoints());
+    }
+
+    @Override
     public void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop) {
         JobsReader.requireHome(home);
         if (!Files.isDirectory(home.journal())) {
@@ -276,7 +313,7 @@ final class DirectClient implements LabqClient {
     }
 
     private void append(JournalEvent event) {
-        EventCodec.append(writable(), clock.millis(), event);
+        appendEvent(event);
     }
 
     private Journal writable() {

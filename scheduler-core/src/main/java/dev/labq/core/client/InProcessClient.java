@@ -1,5 +1,8 @@
 package dev.labq.core.client;
 
+import dev.labq.core.event.JournalEvent;
+import dev.labq.store.checkpoint.Verification;
+import dev.labq.core.checkpoint.CheckpointInfo;
 import dev.labq.core.LabqScheduler;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ShareRow;
@@ -119,6 +122,41 @@ public final class InProcessClient implements LabqClient {
     @Override
     public List<JobStatus> stat(List<JobId> ids) {
         return scheduler.jobs(ids);
+    }
+
+    @Override
+    public JournalEvent.CheckpointCommitted commitCheckpoint(JobId job, int attempt) {
+        JournalEvent.CheckpointCommitted committed = scheduler.checkpoints().commit(scheduler.job(job), attempt,
+                scheduler.clock().millis());
+        journal(committed);
+        return committed;
+    }
+
+    @Override
+    public List<CheckpointInfo> checkpoints(JobId job) {
+        scheduler.job(job);
+        return scheduler.checkpoints().list(job);
+    }
+
+    @Override
+    public List<Verification> verifyCheckpoints(JobId job) {
+        scheduler.job(job);
+        return scheduler.checkpoints().verifyAll(job, this::journal);
+    }
+
+    @Override
+    public void deleteCheckpoint(JobId job, long number) {
+        scheduler.job(job);
+        journal(scheduler.checkpoints().delete(job, number));
+    }
+
+    /** Journals {@code event} and waits until the scheduler has folded it. */
+    private void journal(JournalEvent event) {
+        long index;
+        try (DirectClient direct = new DirectClient(scheduler.home(), scheduler.config(), scheduler.inventory())) {
+            index = direct.appendEvent(event);
+        }
+        scheduler.awaitApplied(index);
     }
 
     @Override

@@ -1,17 +1,20 @@
 package dev.labq.core.client;
 
 import dev.labq.core.LabqHome;
+import dev.labq.core.checkpoint.CheckpointInfo;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
 import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.event.JournalEvent;
 import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.ring.Command;
 import dev.labq.core.state.JobStatus;
+import dev.labq.store.checkpoint.Verification;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -94,6 +97,21 @@ public interface LabqClient extends AutoCloseable {
      * Streams journal entries from {@code fromIndex} (inclusive; {@code Journal.BEFORE_FIRST} for the start)
      * as JSON lines; with {@code follow}, until {@code stop} says so.
      */
+    /**
+     * Commits job {@code job}'s staging directory as its next checkpoint, for its running attempt {@code attempt}
+     * (what {@code labq checkpoint commit} does inside the job); returns the journaled entry.
+     */
+    JournalEvent.CheckpointCommitted commitCheckpoint(JobId job, int attempt);
+
+    /** The job's checkpoints, oldest first, each verified now (nothing is changed). */
+    List<CheckpointInfo> checkpoints(JobId job);
+
+    /** Verifies every checkpoint of the job; those that fail are quarantined, and that is journaled. */
+    List<Verification> verifyCheckpoints(JobId job);
+
+    /** Deletes checkpoint {@code number} of the job, and journals it. */
+    void deleteCheckpoint(JobId job, long number);
+
     void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop);
 
     @Override

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * <p>Validation messages name the key relative to the record that checks it ({@code share}); the parser
  * puts the YAML path and line in front ({@code projects.research.share}, line 12).
  */
-public record LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler, PrioritySettings priority) {
+public record LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler, PrioritySettings priority,
+                         Checkpoints checkpoints) {
     public static final String FILE_NAME = "labq.yaml";
     private static final String DEFAULT_RESOURCE = "/dev/labq/config/labq.yaml";
     /** Thread-safe once configured; building one costs more than reading a file with it. */
@@ -46,6 +47,7 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
         projects = Map.copyOf(projects);
         scheduler = scheduler == null ? new Settings(null, null, null) : scheduler;
         priority = priority == null ? PrioritySettings.DEFAULTS : priority;
+        checkpoints = checkpoints == null ? Checkpoints.DEFAULTS : checkpoints;
         if (!projects.containsKey(scheduler.defaultProject())) {
             throw new InvalidInputException("scheduler.defaultProject", scheduler.defaultProject(),
                     "name one of the configured projects " + projects.keySet());
@@ -54,7 +56,31 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
 
     /** A configuration with the default priority settings. */
     public LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler) {
-        this(machine, projects, scheduler, null);
+        this(machine, projects, scheduler, null, null);
+    }
+
+    /** A configuration with the default checkpoint settings. */
+    public LabqConfig(Machine machine, Map<String, Project> projects, Settings scheduler, PrioritySettings priority) {
+        this(machine, projects, scheduler, priority, null);
+    }
+
+    /**
+     * Where checkpoints are kept: the store provider by name ({@code filesystem}, or {@code chunked} for incremental
+     * ones) and how many of each job's newest are kept.
+     */
+    public record Checkpoints(String store, Integer keep) {
+        public static final Checkpoints DEFAULTS = new Checkpoints(null, null);
+
+        public Checkpoints {
+            store = store == null ? dev.labq.store.checkpoint.CheckpointStores.DEFAULT : store;
+            keep = keep == null ? 3 : keep;
+            if (!dev.labq.store.checkpoint.CheckpointStores.names().contains(store)) {
+                throw new InvalidInputException("store", store, "use one of " + dev.labq.store.checkpoint.CheckpointStores.names());
+            }
+            if (keep < 1) {
+                throw new InvalidInputException("keep", keep, "keep at least 1 checkpoint per job");
+            }
+        }
     }
 
     /** The machine as configured: "auto" or a number of CPUs, "auto" or a memory size, and its GPUs. */

@@ -50,7 +50,11 @@ public final class EventCodec {
             JournalEvent.ProjectSet.class,      // 11
             JournalEvent.JobsSubmitted.class,   // 12
             JournalEvent.ArraySubmitted.class,  // 13
-            JournalEvent.RequeueRequested.class // 14
+            JournalEvent.RequeueRequested.class,// 14
+            JournalEvent.CheckpointCommitted.class, // 15
+            JournalEvent.CheckpointQuarantined.class, // 16
+            JournalEvent.CheckpointResumed.class, // 17
+            JournalEvent.CheckpointDeleted.class // 18
     );
 
     private static final ObjectMapper JSON = Json.mapper();

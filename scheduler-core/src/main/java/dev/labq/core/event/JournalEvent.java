@@ -158,6 +158,31 @@ public sealed interface JournalEvent {
     record Requeued(JobId job, int attempt, String reason) implements JournalEvent {
     }
 
+    /**
+     * Attempt {@code attempt} of the job committed its checkpoint {@code number} ({@code files} files,
+     * {@code bytes} in all, {@code storedBytes} of them new to the store {@code store}; {@code checksum} the
+     * manifest's); the store then deleted the older ones in {@code pruned} to keep its newest.
+     */
+    record CheckpointCommitted(JobId job, int attempt, long number, int files, long bytes, long storedBytes,
+                               String checksum, String store,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Long> pruned) implements JournalEvent {
+        public CheckpointCommitted {
+            pruned = pruned == null ? List.of() : List.copyOf(pruned);
+        }
+    }
+
+    /** Checkpoint {@code number} of the job did not verify ({@code problem}) and was moved aside, never to be resumed from. */
+    record CheckpointQuarantined(JobId job, long number, String problem) implements JournalEvent {
+    }
+
+    /** Attempt {@code attempt} of the job starts from its checkpoint {@code number}. */
+    record CheckpointResumed(JobId job, int attempt, long number) implements JournalEvent {
+    }
+
+    /** A user deleted checkpoint {@code number} of the job. */
+    record CheckpointDeleted(JobId job, long number) implements JournalEvent {
+    }
+
     /** A scheduler took the home over. */
     record SchedulerStarted(long pid) implements JournalEvent {
         @Override

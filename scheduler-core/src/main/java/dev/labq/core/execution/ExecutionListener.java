@@ -1,6 +1,7 @@
 package dev.labq.core.execution;
 
 import dev.labq.core.domain.JobId;
+import dev.labq.core.event.JournalEvent;
 
 /** What executors report; the scheduler journals each report as an event. Called from executor threads. */
 public interface ExecutionListener {
@@ -16,4 +17,8 @@ public interface ExecutionListener {
      * @param detail   a short explanation when there is one (a start failure, an exception), else {@code null}
      */
     void exited(JobId job, int attempt, int exitCode, JobExecutor.EndCause cause, String detail);
+
+    /** Something else the executor saw to journal as it is (a checkpoint resumed from, or quarantined). */
+    default void journal(JournalEvent event) {
+    }
 }

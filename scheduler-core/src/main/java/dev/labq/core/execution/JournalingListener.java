@@ -50,6 +50,11 @@ public final class JournalingListener implements ExecutionListener {
         append(new JournalEvent.Finished(job, attempt, state, exitCode, reason));
     }
 
+    @Override
+    public void journal(JournalEvent event) {
+        append(event);
+    }
+
     private void append(JournalEvent event) {
         try {
             EventCodec.append(journal, clock.millis(), event);

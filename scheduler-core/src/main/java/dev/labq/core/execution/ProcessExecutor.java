@@ -1,8 +1,11 @@
 package dev.labq.core.execution;
 
+import dev.labq.core.LabqHome;
+import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.event.JournalEvent;
 
 import java.io.File;
 import java.io.IOException;
@@ -34,6 +37,8 @@ public final class ProcessExecutor implements JobExecutor {
 
     private final Path logs;
     private final ExecutionListener listener;
+    private final LabqHome home;
+    private final JobCheckpoints checkpoints;
     private final ExecutorService launcher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "labq-launcher");
         t.setDaemon(true);
@@ -41,9 +46,24 @@ public final class ProcessExecutor implements JobExecutor {
     });
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
+    /** An executor that writes logs only: no checkpoint directories, nothing of a home in the jobs' environment. */
     public ProcessExecutor(Path logs, ExecutionListener listener) {
         this.logs = logs;
         this.listener = listener;
+        this.home = null;
+        this.checkpoints = null;
+    }
+
+    /**
+     * The executor of a scheduler on {@code home}: each attempt gets {@code LABQ_HOME}, {@code home/bin} first on
+     * its PATH (where {@code labq} is), an empty staging directory as {@value JobCheckpoints#DIR_VARIABLE} and, when
+     * the job has a checkpoint that verifies, {@value JobCheckpoints#RESUME_VARIABLE}.
+     */
+    public ProcessExecutor(LabqHome home, ExecutionListener listener, JobCheckpoints checkpoints) {
+        this.logs = home.logs();
+        this.listener = listener;
+        this.home = home;
+        this.checkpoints = checkpoints;
     }
 
     /** The stdout file of a job. */
@@ -89,6 +109,13 @@ public final class ProcessExecutor implements JobExecutor {
         if (spec.array() != null) {
             putArrayVariables(env, spec.array());
         }
+        if (home != null) {
+            env.put("LABQ_HOME", home.root().toString());
+            if (Files.isExecutable(home.bin().resolve("labq"))) {
+                String path = env.get("PATH");
+                env.put("PATH", home.bin() + (path == null || path.isEmpty() ? "" : File.pathSeparator + path));
+            }
+        }
         File workdir = spec.workdir() == null ? null : new File(spec.workdir());
         builder.directory(workdir);
         Process process;
@@ -98,6 +125,9 @@ public final class ProcessExecutor implements JobExecutor {
                 return;
             }
             try {
+                if (checkpoints != null) {
+                    putCheckpointVariables(env, launch);
+                }
                 String missing = ProgramLookup.problem(spec, workdir, env.get("PATH"));
                 if (missing != null) {
                     finish(slot, 127, "cannot start " + spec.argv().get(0) + ": " + missing);
@@ -116,6 +146,19 @@ public final class ProcessExecutor implements JobExecutor {
         }
         listener.started(launch.job(), launch.attempt(), process.pid(), startMillis(process.toHandle()));
         process.onExit().thenAccept(p -> finish(slot, p.exitValue(), null));
+    }
+
+    /**
+     * The attempt's staging directory, emptied of what an earlier attempt left, and the newest checkpoint that
+     * verifies (those newer that do not are quarantined, and journaled as such).
+     */
+    private void putCheckpointVariables(Map<String, String> env, Launch launch) throws IOException {
+        env.put(JobCheckpoints.DIR_VARIABLE, checkpoints.prepareStaging(launch.job(), launch.attempt()).toString());
+        Optional<JobCheckpoints.Resume> resume = checkpoints.resumePoint(launch.job(), listener::journal);
+        if (resume.isPresent()) {
+            env.put(JobCheckpoints.RESUME_VARIABLE, resume.get().directory().toString());
+            listener.journal(new JournalEvent.CheckpointResumed(launch.job(), launch.attempt(), resume.get().number()));
+        }
     }
 
     private static List<String> command(JobSpec spec) {
@@ -162,6 +205,9 @@ public final class ProcessExecutor implements JobExecutor {
 
     private void finish(Running slot, int exitCode, String detail) {
         running.remove(key(slot.job, slot.attempt));
+        if (checkpoints != null) {
+            checkpoints.discardStaging(slot.job, slot.attempt); // uncommitted state is no checkpoint
+        }
         listener.exited(slot.job, slot.attempt, exitCode, slot.cause, detail);
     }
 

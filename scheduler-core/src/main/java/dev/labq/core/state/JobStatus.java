@@ -4,10 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.labq.core.domain.Allocation;
 import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.ArrayTask;
+import dev.labq.core.domain.CheckpointRef;
 import dev.labq.core.domain.DecidedBy;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.JobState;
+
+import java.util.List;
 
 /**
  * A job as the journal folds it: its spec, state and the facts of its current attempt. Immutable; every
@@ -22,12 +25,27 @@ import dev.labq.core.domain.JobState;
  * @param lastIndex    the journal index of the last entry that changed it (makes applying idempotent)
  * @param decidedBy    why its current (or last) attempt was started: policy, priority, factors; or {@code null}
  * @param retriesFrom  the attempts it had when a user last requeued it: its retries count the attempts after
+ * @param checkpoints  the checkpoints its store keeps for it, oldest first, as the journal recorded them (the
+ *                     checkpoints view: kept with the job, so `stat` and `explain` read them with it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
                         int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
                         Allocation allocation, boolean cancelRequested, long lastIndex, DecidedBy decidedBy,
-                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int retriesFrom) {
+                        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int retriesFrom,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CheckpointRef> checkpoints) {
+
+    public JobStatus {
+        checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
+    }
+
+    /** A job that has no checkpoint. */
+    public JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
+                     int attempt, long pid, long pidStartMillis, Integer exitCode, String reason,
+                     Allocation allocation, boolean cancelRequested, long lastIndex, DecidedBy decidedBy, int retriesFrom) {
+        this(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis, exitCode, reason,
+                allocation, cancelRequested, lastIndex, decidedBy, retriesFrom, List.of());
+    }
 
     /** A job no user has requeued. */
     public JobStatus(JobId id, JobSpec spec, JobState state, long submitMillis, Long startMillis, Long endMillis,
@@ -53,50 +71,61 @@ public record JobStatus(JobId id, JobSpec spec, JobState state, long submitMilli
 
     JobStatus moveTo(JobState newState, String newReason, long index) {
         return new JobStatus(id, spec, newState, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, newReason, allocation, cancelRequested, index, decidedBy, retriesFrom);
+                exitCode, newReason, allocation, cancelRequested, index, decidedBy, retriesFrom, checkpoints);
     }
 
     JobStatus dispatched(int newAttempt, Allocation newAllocation, DecidedBy why, long atMillis, long index) {
         return new JobStatus(id, spec, JobState.RUNNING, submitMillis, atMillis, null, newAttempt, 0, 0, null,
-                null, newAllocation, false, index, why, retriesFrom);
+                null, newAllocation, false, index, why, retriesFrom, checkpoints);
     }
 
     JobStatus started(long newPid, long newPidStartMillis, long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, newPid, newPidStartMillis,
-                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom);
+                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom, checkpoints);
     }
 
     /** Back to pending after a lost attempt; the next dispatch is attempt + 1. */
     JobStatus requeued(String why, long index) {
         return new JobStatus(id, spec, JobState.PENDING, submitMillis, null, null, attempt, 0, 0, null,
-                why, null, false, index, decidedBy, retriesFrom);
+                why, null, false, index, decidedBy, retriesFrom, checkpoints);
     }
 
     /** Back to pending at a user's request: its retries count afresh from here. */
     JobStatus requeuedByUser(String why, long index) {
         return new JobStatus(id, spec, JobState.PENDING, submitMillis, null, null, attempt, 0, 0, null,
-                why, null, false, index, decidedBy, attempt);
+                why, null, false, index, decidedBy, attempt, checkpoints);
     }
 
     JobStatus altered(JobSpec newSpec, long index) {
         return new JobStatus(id, newSpec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom);
+                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom, checkpoints);
     }
 
     JobStatus cancelling(long index) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, "CancelRequested", allocation, true, index, decidedBy, retriesFrom);
+                exitCode, "CancelRequested", allocation, true, index, decidedBy, retriesFrom, checkpoints);
     }
 
     JobStatus finished(JobState endState, int code, String why, long atMillis, long index) {
         return new JobStatus(id, spec, endState, submitMillis, startMillis, atMillis, attempt, pid, pidStartMillis,
-                code < 0 ? null : code, why, null, cancelRequested, index, decidedBy, retriesFrom);
+                code < 0 ? null : code, why, null, cancelRequested, index, decidedBy, retriesFrom, checkpoints);
     }
 
     /** The same job with another reason (pending reasons are computed when asked, not journaled). */
     public JobStatus withReason(String newReason) {
         return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
-                exitCode, newReason, allocation, cancelRequested, lastIndex, decidedBy, retriesFrom);
+                exitCode, newReason, allocation, cancelRequested, lastIndex, decidedBy, retriesFrom, checkpoints);
+    }
+
+    /** The same job with {@code kept} as its checkpoints, at journal index {@code index}. */
+    JobStatus withCheckpoints(List<CheckpointRef> kept, long index) {
+        return new JobStatus(id, spec, state, submitMillis, startMillis, endMillis, attempt, pid, pidStartMillis,
+                exitCode, reason, allocation, cancelRequested, index, decidedBy, retriesFrom, kept);
+    }
+
+    /** Its newest checkpoint, or null. */
+    public CheckpointRef lastCheckpoint() {
+        return checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
     }
 
     /** The indices of the array this job's id names (it is the array's first task), or null. */

@@ -2,6 +2,7 @@ package dev.labq.core.state;
 
 import dev.labq.core.domain.ArraySpec;
 import dev.labq.core.domain.ArrayTask;
+import dev.labq.core.domain.CheckpointRef;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.PipelineTask;
@@ -281,11 +282,28 @@ public final class JobTable {
                         + (job.exitCode() == null ? "" : " (exit " + job.exitCode() + ")"), index), changes);
                 settle(jobs.get(job.id().value()), timestampMillis, index, changes);
             }
+        } else if (event instanceof JournalEvent.CheckpointCommitted c) {
+            List<CheckpointRef> kept = new ArrayList<>(job.checkpoints().size() + 1);
+            for (CheckpointRef ref : job.checkpoints()) {
+                if (ref.number() != c.number() && !c.pruned().contains(ref.number())) {
+                    kept.add(ref);
+                }
+            }
+            kept.add(new CheckpointRef(c.number(), timestampMillis, c.attempt(), c.files(), c.bytes(), c.checksum()));
+            put(job, job.withCheckpoints(kept, index), changes);
+        } else if (event instanceof JournalEvent.CheckpointQuarantined q) {
+            put(job, job.withCheckpoints(without(job.checkpoints(), q.number()), index), changes);
+        } else if (event instanceof JournalEvent.CheckpointDeleted d) {
+            put(job, job.withCheckpoints(without(job.checkpoints(), d.number()), index), changes);
         } else if (event instanceof JournalEvent.Altered a) {
             if (!job.isTerminal()) {
                 put(job, job.altered(job.spec().altered(a.change()), index), changes);
             }
         }
+    }
+
+    private static List<CheckpointRef> without(List<CheckpointRef> refs, long number) {
+        return refs.stream().filter(r -> r.number() != number).toList();
     }
 
     private void submit(long index, long timestampMillis, Submitted s, List<JobChange> changes) {

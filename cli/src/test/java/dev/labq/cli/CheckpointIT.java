@@ -1,0 +1,153 @@
+package dev.labq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.labq.core.LabqScheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The checkpoint protocol on a real scheduler with real processes: a shell job that counts steps, commits each with
+ * the real `labq checkpoint commit`, is killed with kill -9 and resumes from its last (valid) checkpoint.
+ */
+@Timeout(300)
+class CheckpointIT {
+    private static final Duration LIMIT = Duration.ofSeconds(150);
+    /** Counts to $STEPS, one checkpoint per step; resumes from $LABQ_RESUME_FROM/state. */
+    private static final String COUNTER = """
+            #!/bin/sh
+            step=0
+            if [ -n "$LABQ_RESUME_FROM" ]; then step=$(cat "$LABQ_RESUME_FROM/state"); fi
+            echo "attempt $LABQ_ATTEMPT from $step"
+            while [ $step -lt %1$d ]; do
+              step=$((step + 1))
+              echo "$step" >> %2$s
+              echo $step > "$LABQ_CHECKPOINT_DIR/state"
+              labq checkpoint commit > /dev/null || exit 9
+            done
+            """;
+
+    @TempDir
+    Path dir;
+
+    private LabqScheduler scheduler;
+
+    @AfterEach
+    void stop() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+
+    private TestHome start(Path steps, int count) throws IOException {
+        TestHome home = TestHome.in(dir);
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("labq"); // the repository's ./labq
+        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20)
+                .launcher(launcher).start();
+        home.via(scheduler);
+        Path script = dir.resolve("work/count.sh");
+        Files.writeString(script, COUNTER.formatted(count, steps));
+        script.toFile().setExecutable(true);
+        return home;
+    }
+
+    private static int committed(TestHome home) {
+        JsonNode list = home.run("checkpoint", "list", "1", "--json").json();
+        return list.isEmpty() ? 0 : list.get(list.size() - 1).get("index").asInt();
+    }
+
+    /** Kills the job's own process (the wrapper's child) with SIGKILL. */
+    private static void killJob(TestHome home) {
+        long wrapper = home.job(1).get("pid").asLong();
+        ProcessHandle.of(wrapper).orElseThrow().children().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static Map<Integer, Integer> runsPerStep(Path steps) throws IOException {
+        Map<Integer, Integer> runs = new HashMap<>();
+        for (String line : Files.readAllLines(steps)) {
+            runs.merge(Integer.parseInt(line.strip()), 1, Integer::sum);
+        }
+        return runs;
+    }
+
+    private static void awaitCommitted(TestHome home, int at) {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (committed(home) < at) {
+            assertTrue(System.nanoTime() < deadline, "the job did not commit " + at + " checkpoints");
+            TestHome.pause(50);
+        }
+    }
+
+    @Test
+    void aJobKilledMidwayResumesFromItsLastCheckpointAndNoStepRunsMoreThanTwice() throws IOException {
+        Path steps = dir.resolve("steps.log");
+        TestHome home = start(steps, 20);
+        assertEquals(1, home.submit("--retries", "2", "--", dir.resolve("work/count.sh").toString()));
+        awaitCommitted(home, 6);
+        killJob(home);
+
+        JsonNode done = home.awaitJob(1, j -> List.of("COMPLETED", "FAILED").contains(j.get("state").asText()), LIMIT);
+        assertEquals("COMPLETED", done.get("state").asText(), done::toString);
+        assertEquals(2, done.get("attempt").asInt());
+        Map<Integer, Integer> runs = runsPerStep(steps);
+        for (int step = 1; step <= 20; step++) {
+            int n = runs.getOrDefault(step, 0);
+            assertTrue(n == 1 || n == 2, "step " + step + " ran " + n + " times: " + runs);
+        }
+        String log = Files.readString(home.root.resolve("logs/1.out"));
+        int resumedFrom = Integer.parseInt(log.strip().replaceAll("(?s).*attempt 2 from (\\d+).*", "$1"));
+        assertTrue(resumedFrom >= 6, "the second attempt went on from the last commit: " + log);
+        JsonNode resumed = home.tail().stream().filter(e -> e.get("type").asText().equals("CheckpointResumed"))
+                .findFirst().orElseThrow();
+        assertEquals(resumedFrom, resumed.get("event").get("number").asInt(), "one checkpoint per step");
+        assertEquals(3, home.job(1).get("checkpoints").size(), "the newest three are kept");
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsQuarantinedAndTheOneBeforeIsResumedFrom() throws Exception {
+        Path steps = dir.resolve("steps.log");
+        TestHome home = start(steps, 12);
+        assertEquals(1, home.submit("--retries", "1", "--", dir.resolve("work/count.sh").toString()));
+        awaitCommitted(home, 4);
+        long wrapper = home.job(1).get("pid").asLong();
+        List<ProcessHandle> job = ProcessHandle.of(wrapper).orElseThrow().children().toList();
+        for (ProcessHandle p : job) {
+            new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor();
+        }
+        TestHome.pause(1500); // a commit under way when the job stopped finishes
+        JsonNode list = home.run("checkpoint", "list", "1", "--json").json();
+        JsonNode newest = list.get(list.size() - 1);
+        int damaged = newest.get("index").asInt();
+        Path state = Path.of(newest.get("path").asText()).resolve("data/state");
+        state.toFile().setWritable(true);
+        Files.writeString(state, "999\n");
+
+        for (ProcessHandle p : job) {
+            p.destroyForcibly();
+        }
+        JsonNode done = home.awaitJob(1, j -> List.of("COMPLETED", "FAILED").contains(j.get("state").asText()), LIMIT);
+        assertEquals("COMPLETED", done.get("state").asText(), done::toString);
+        List<JsonNode> journal = home.tail();
+        JsonNode quarantined = journal.stream().filter(e -> e.get("type").asText().equals("CheckpointQuarantined"))
+                .findFirst().orElseThrow(() -> new AssertionError("no quarantine in " + journal));
+        assertEquals(damaged, quarantined.get("event").get("number").asInt());
+        assertTrue(quarantined.get("event").get("problem").asText().contains("file=state"), quarantined.toString());
+        JsonNode resumed = journal.stream().filter(e -> e.get("type").asText().equals("CheckpointResumed"))
+                .findFirst().orElseThrow();
+        assertEquals(damaged - 1, resumed.get("event").get("number").asInt(), "the one before the damaged one");
+        assertTrue(Files.readString(home.root.resolve("logs/1.out")).contains("attempt 2 from " + (damaged - 1)));
+        assertEquals(ExitCodes.OK, home.run("checkpoint", "verify", "1").code(), "what is left verifies");
+    }
+}

@@ -1,0 +1,191 @@
+package dev.labq.core.checkpoint;
+
+import dev.labq.core.LabqException;
+import dev.labq.core.LabqHome;
+import dev.labq.core.config.LabqConfig;
+import dev.labq.core.domain.JobId;
+import dev.labq.core.domain.JobState;
+import dev.labq.core.event.JournalEvent;
+import dev.labq.core.state.JobStatus;
+import dev.labq.store.checkpoint.Checkpoint;
+import dev.labq.store.checkpoint.CheckpointException;
+import dev.labq.store.checkpoint.CheckpointStore;
+import dev.labq.store.checkpoint.CheckpointStores;
+import dev.labq.store.checkpoint.Verification;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * labq's checkpoint protocol for jobs, over the configured {@link CheckpointStore}: a job writes its state into
+ * its staging directory ({@value #DIR_VARIABLE}) and commits it with {@code labq checkpoint commit}; a later
+ * attempt gets the newest checkpoint that verifies as {@value #RESUME_VARIABLE}, and one that does not verify is
+ * quarantined and the one before it tried. Every change is returned, or handed, as the journal event to append.
+ *
+ * <p>Thread-safe: the store locks what processes share; nothing here holds state but the store.
+ */
+public final class JobCheckpoints {
+    public static final String DIR_VARIABLE = "LABQ_CHECKPOINT_DIR";
+    public static final String RESUME_VARIABLE = "LABQ_RESUME_FROM";
+
+    private final LabqHome home;
+    private final CheckpointStore store;
+    private final int keep;
+
+    public JobCheckpoints(LabqHome home, LabqConfig.Checkpoints config) {
+        this.home = home;
+        this.store = CheckpointStores.open(config.store(), home.checkpoints().resolve(config.store()));
+        this.keep = config.keep();
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+
+    /**
+     * The staging directory of the job's attempt: what it writes there, {@code labq checkpoint commit} commits. One per
+     * attempt, so a commit a killed attempt left running cannot take what the next one writes.
+     */
+    public Path staging(JobId job, int attempt) {
+        return home.checkpoints().resolve("staging").resolve(job.toString()).resolve(Integer.toString(attempt));
+    }
+
+    /**
+     * The staging directory for a new attempt, empty: what earlier attempts that failed or were killed half wrote is
+     * no checkpoint, and is removed.
+     */
+    public Path prepareStaging(JobId job, int attempt) throws IOException {
+        deleteTree(home.checkpoints().resolve("staging").resolve(job.toString()));
+        return Files.createDirectories(staging(job, attempt));
+    }
+
+    /** Removes what the ended attempt left uncommitted in its staging directory. */
+    public void discardStaging(JobId job, int attempt) {
+        try {
+            deleteTree(staging(job, attempt));
+        } catch (IOException e) {
+            // left for the job's next attempt to clear
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * Commits the staging directory of {@code job}'s attempt {@code attempt} as its next checkpoint; returns the
+     * entry to journal. Only the attempt running now may commit: a late commit of an attempt that has ended would
+     * pass off its state as the current one's.
+     */
+    public JournalEvent.CheckpointCommitted commit(JobStatus job, int attempt, long nowMillis) {
+        if (job.state() != JobState.RUNNING || job.attempt() != attempt) {
+            throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "job=" + job.id() + " is " + job.state()
+                    + (job.state() == JobState.RUNNING ? " as attempt " + job.attempt() : "") + ", not running attempt "
+                    + attempt + "; `labq checkpoint commit` commits from inside the job's running attempt");
+        }
+        String owner = job.id().toString();
+        Set<Long> before = numbers(store.list(owner));
+        Checkpoint c;
+        try {
+            c = store.put(owner, staging(job.id(), attempt), nowMillis, keep);
+        } catch (CheckpointException e) {
+            throw translate(e);
+        }
+        Set<Long> after = numbers(store.list(owner));
+        List<Long> pruned = before.stream().filter(n -> !after.contains(n)).sorted().toList();
+        return new JournalEvent.CheckpointCommitted(job.id(), attempt, c.number(), c.files(), c.bytes(), c.storedBytes(),
+                c.checksum(), store.provider(), pruned);
+    }
+
+    /** Where a new attempt of {@code job} resumes from: the checkpoint's number and the directory with its files. */
+    public record Resume(long number, Path directory) {
+    }
+
+    /**
+     * The newest checkpoint of {@code job} that verifies; every newer one that does not is quarantined, and
+     * {@code journal} gets its {@link JournalEvent.CheckpointQuarantined}. Empty when none is left.
+     */
+    public Optional<Resume> resumePoint(JobId job, Consumer<JournalEvent> journal) {
+        String owner = job.toString();
+        List<Checkpoint> all = new ArrayList<>(store.list(owner));
+        for (int i = all.size() - 1; i >= 0; i--) {
+            long number = all.get(i).number();
+            Verification v = store.verify(owner, number);
+            if (v.valid()) {
+                return Optional.of(new Resume(number, store.open(owner, number, home.checkpoints().resolve("restore").resolve(owner))));
+            }
+            quarantine(job, v, journal);
+        }
+        return Optional.empty();
+    }
+
+    /** Verifies every checkpoint of {@code job}, quarantining (and journaling) the ones that fail. */
+    public List<Verification> verifyAll(JobId job, Consumer<JournalEvent> journal) {
+        List<Verification> out = new ArrayList<>();
+        for (Checkpoint c : store.list(job.toString())) {
+            Verification v = store.verify(job.toString(), c.number());
+            if (!v.valid()) {
+                quarantine(job, v, journal);
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** Deletes checkpoint {@code number} of {@code job}; returns the entry to journal. */
+    public JournalEvent.CheckpointDeleted delete(JobId job, long number) {
+        try {
+            store.delete(job.toString(), number);
+        } catch (CheckpointException e) {
+            throw translate(e);
+        }
+        return new JournalEvent.CheckpointDeleted(job, number);
+    }
+
+    /** The job's checkpoints in the store, oldest first, each verified now. */
+    public List<CheckpointInfo> list(JobId job) {
+        List<CheckpointInfo> out = new ArrayList<>();
+        for (Checkpoint c : store.list(job.toString())) {
+            Verification v = store.verify(job.toString(), c.number());
+            out.add(new CheckpointInfo(c.number(), c.createdMillis(), c.files(), c.bytes(), c.checksum(), v.valid(),
+                    v.problem(), c.path().toString()));
+        }
+        return out;
+    }
+
+    private void quarantine(JobId job, Verification v, Consumer<JournalEvent> journal) {
+        store.quarantine(job.toString(), v.number());
+        journal.accept(new JournalEvent.CheckpointQuarantined(job, v.number(), v.problem()));
+    }
+
+    private static Set<Long> numbers(List<Checkpoint> checkpoints) {
+        Set<Long> out = new HashSet<>();
+        checkpoints.forEach(c -> out.add(c.number()));
+        return out;
+    }
+
+    /** A store's refusal as the error labq reports: bad staging is bad input, an unknown number an unknown name. */
+    public static LabqException translate(CheckpointException e) {
+        return switch (e.problem()) {
+            case INVALID_STAGING -> new LabqException(LabqException.Kind.INVALID_INPUT, e.getMessage(), e);
+            case UNKNOWN_CHECKPOINT -> new LabqException(LabqException.Kind.UNKNOWN_JOB, e.getMessage(), e);
+            case STORAGE -> new LabqException(LabqException.Kind.STORAGE, e.getMessage(), e);
+        };
+    }
+}
