@@ -91,7 +91,7 @@ abstract class BaseCheckpointStore implements CheckpointStore {
             throw new IllegalArgumentException("keep=" + keep + ": keep at least one checkpoint");
         }
         createDirectories(dir);
-        try (ExclusiveFileLock ignored = ExclusiveFileLock.acquire(lockFile(owner), LOCK_WAIT)) {
+        try (ExclusiveFileLock ignored = lock(owner)) {
             List<StagedFile> files = StagedFile.scan(staging);
             afterScan.run();
             removeLeftovers(dir);
@@ -184,7 +184,8 @@ abstract class BaseCheckpointStore implements CheckpointStore {
     @Override
     public void delete(String owner, long number) {
         Path dir = ownerDirectory(owner);
-        try (ExclusiveFileLock ignored = ExclusiveFileLock.acquire(lockFile(owner), LOCK_WAIT)) {
+        existing(owner, number);
+        try (ExclusiveFileLock ignored = lock(owner)) {
             existing(owner, number);
             removeCheckpoint(dir, number);
             afterRemove();
@@ -197,7 +198,8 @@ abstract class BaseCheckpointStore implements CheckpointStore {
     @Override
     public void quarantine(String owner, long number) {
         Path dir = ownerDirectory(owner);
-        try (ExclusiveFileLock ignored = ExclusiveFileLock.acquire(lockFile(owner), LOCK_WAIT)) {
+        existing(owner, number);
+        try (ExclusiveFileLock ignored = lock(owner)) {
             Path directory = existing(owner, number);
             Path aside = dir.resolve(QUARANTINE).resolve(name(number));
             Files.createDirectories(aside.getParent());
@@ -213,6 +215,13 @@ abstract class BaseCheckpointStore implements CheckpointStore {
     @Override
     public List<Long> quarantined(String owner) {
         return numbers(ownerDirectory(owner).resolve(QUARANTINE));
+    }
+
+    /** Takes the lock for changing {@code owner}'s checkpoints, waiting for another commit or delete to finish. */
+    final ExclusiveFileLock lock(String owner) {
+        Path file = lockFile(owner);
+        createDirectories(file.getParent());
+        return ExclusiveFileLock.acquire(file, LOCK_WAIT);
     }
 
     /** The directory of checkpoint {@code number}; {@link CheckpointException} when there is none. */

@@ -228,7 +228,7 @@ public final class ChunkedCheckpointStore extends BaseCheckpointStore {
 
     private void quarantineChunk(String name) throws IOException {
         Path file = chunk(name);
-        try (ExclusiveFileLock ignored = ExclusiveFileLock.acquire(lockFile(null), java.time.Duration.ofMinutes(2))) {
+        try (ExclusiveFileLock ignored = lock(null)) {
             if (!Files.exists(file)) {
                 return;
             }
