@@ -62,24 +62,31 @@ final class CheckpointCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--json", description = "print the journaled entry as JSON")
+        @Option(names = "--json", description = "print {number, files, bytes, committed} as JSON (committed: the journaled entry, with --wait)")
         boolean json;
+
+        @Option(names = "--wait", description = "return once the checkpoint is durable and journaled, not as soon as its files are taken")
+        boolean await;
 
         @Override
         public Integer call() throws IOException {
             Map<String, String> env = common.invocation().env();
             JobId job = fromEnvironment(env, "LABQ_JOB_ID");
             int attempt = (int) fromEnvironment(env, "LABQ_ATTEMPT").value();
-            JournalEvent.CheckpointCommitted c;
+            JobCheckpoints.Receipt r;
             try (LabqClient client = common.client()) {
-                c = client.commitCheckpoint(job, attempt);
+                r = client.commitCheckpoint(job, attempt, await);
             }
             PrintStream out = common.invocation().out();
+            JournalEvent.CheckpointCommitted c = r.committed();
             if (json) {
-                out.println(PolicyOutput.JSON.writeValueAsString(c));
+                out.println(PolicyOutput.JSON.writeValueAsString(r));
+            } else if (c == null) {
+                out.printf(Locale.ROOT, "checkpoint %d of job %s: %d file%s, %s taken; labq makes it durable now%n",
+                        r.number(), job, r.files(), r.files() == 1 ? "" : "s", size(r.bytes()));
             } else {
-                out.printf(Locale.ROOT, "checkpoint %d of job %s: %d file%s, %s (%s written)%s%n", c.number(), job, c.files(),
-                        c.files() == 1 ? "" : "s", size(c.bytes()), size(c.storedBytes()),
+                out.printf(Locale.ROOT, "checkpoint %d of job %s: %d file%s, %s (%s written), durable%s%n", c.number(), job,
+                        c.files(), c.files() == 1 ? "" : "s", size(c.bytes()), size(c.storedBytes()),
                         c.pruned().isEmpty() ? "" : "; deleted older " + c.pruned());
             }
             return ExitCodes.OK;

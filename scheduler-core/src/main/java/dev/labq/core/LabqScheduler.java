@@ -441,6 +441,7 @@ public final class LabqScheduler implements AutoCloseable {
         if (ticker != null) {
             ticker.shutdownNow();
         }
+        checkpoints.close(); // commits under way become durable and journaled, and are folded below
         stage.stopDeciding();
         tailer.stop();    // what is journaled now gets folded into the views
         ring.shutdown();

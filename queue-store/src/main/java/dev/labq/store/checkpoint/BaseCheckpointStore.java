@@ -5,6 +5,7 @@ import dev.labq.store.lock.ExclusiveFileLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ abstract class BaseCheckpointStore implements CheckpointStore {
     private static final Pattern NUMBERED = Pattern.compile("[0-9]{9}");
     private static final Duration LOCK_WAIT = Duration.ofMinutes(2);
     static final String QUARANTINE = "quarantine";
+    /** Where a commit keeps the files it took, under its directory. */
+    static final String DATA = "data";
 
     final Path root;
     /** Test seam: runs between a commit's scan of the staging directory and its reading of the files. */
@@ -48,14 +51,15 @@ abstract class BaseCheckpointStore implements CheckpointStore {
     /** The lock a commit, delete or quarantine of {@code owner} holds. */
     abstract Path lockFile(String owner);
 
-    /** Stores the staged files' data for the checkpoint being built in {@code incoming}. */
+    /**
+     * Stores the data of the checkpoint being built in {@code incoming}, whose files are in {@code incoming/data}
+     * (taken from the staging directory as {@code files} describe them); checks they did not change since.
+     */
     abstract Stored store(Path incoming, List<StagedFile> files) throws IOException;
 
-    /** After a failed commit: puts back in the staging directory whatever {@link #store} took from it. */
-    abstract void restoreStaging(Path incoming, List<StagedFile> files);
-
-    /** After the commit: empties the staging directory; the committed checkpoint is {@code directory}. */
-    abstract void finish(Path directory, Path staging, List<StagedFile> files) throws IOException;
+    /** After the commit made {@code directory} visible. */
+    void sealed(Path directory) {
+    }
 
     /** Checks the data of the checkpoint in {@code directory} against its manifest: the first problem, or null. */
     abstract String verifyData(Path directory, Manifest manifest) throws IOException;
@@ -85,49 +89,137 @@ abstract class BaseCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public Checkpoint put(String owner, Path staging, long createdMillis, int keep) {
+    public PendingCheckpoint begin(String owner, Path staging, long createdMillis, int keep) {
         Path dir = ownerDirectory(owner);
         if (keep < 1) {
             throw new IllegalArgumentException("keep=" + keep + ": keep at least one checkpoint");
         }
         createDirectories(dir);
-        try (ExclusiveFileLock ignored = lock(owner)) {
+        ExclusiveFileLock lock = lock(owner);
+        try {
             List<StagedFile> files = StagedFile.scan(staging);
             afterScan.run();
             removeLeftovers(dir);
             long number = lastNumber(dir) + 1;
             Path incoming = dir.resolve(".incoming-" + name(number));
-            Path committed = dir.resolve(name(number));
-            Stored stored;
-            byte[] manifest;
             try {
                 StoreFiles.replaceDurably(dir.resolve("last-number"), (number + "\n").getBytes());
-                Files.createDirectories(incoming);
-                stored = store(incoming, files);
-                manifest = new Manifest(provider(), owner, number, createdMillis, stored.entries()).encode();
-                guard(manifest.length);
-                StoreFiles.writeDurably(incoming.resolve(Manifest.NAME), manifest);
-                StoreFiles.forceDirectory(incoming);
-                Files.move(incoming, committed, StandardCopyOption.ATOMIC_MOVE);
-                StoreFiles.forceDirectory(dir);
+                takeIn(incoming, files);
+                StoreFiles.deleteEmptyDirectories(staging);
             } catch (IOException | RuntimeException e) {
-                restoreStaging(incoming, files);
-                deleteQuietly(incoming);
-                if (e instanceof CheckpointException refused) {
-                    throw refused;
-                }
-                throw new CheckpointException(STORAGE, "checkpoint " + number + " of " + owner + " cannot be written ("
-                        + e.getMessage() + "); the one before stays the newest: free space under " + root
-                        + " and commit again", e);
+                throw failed(owner, number, incoming, files, e);
             }
+            return new Pending(owner, number, createdMillis, keep, incoming, files, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** Moves the staged files into the commit being built (a rename; a copy from another file system). */
+    private static void takeIn(Path incoming, List<StagedFile> files) throws IOException {
+        for (StagedFile f : files) {
+            Path target = incoming.resolve(DATA).resolve(f.relative());
+            Files.createDirectories(target.getParent());
             try {
-                finish(committed, staging, files);
-            } catch (IOException e) {
-                // committed already; what is left in staging is the job's to overwrite
+                Files.move(f.file(), target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.copy(f.file(), target, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.delete(f.file());
             }
-            prune(dir, keep);
-            return new Checkpoint(owner, number, createdMillis, files.size(), files.stream().mapToLong(StagedFile::size).sum(),
-                    stored.storedBytes(), Manifest.checksumOf(manifest), committed);
+        }
+    }
+
+    /**
+     * After a failed commit: the files go back to the staging directory where the job has not written others in
+     * their place since, the commit is removed, and the error says the checkpoint before stays the newest.
+     */
+    private CheckpointException failed(String owner, long number, Path incoming, List<StagedFile> files, Exception e) {
+        for (StagedFile f : files) {
+            Path taken = incoming.resolve(DATA).resolve(f.relative());
+            try {
+                if (Files.exists(taken) && !Files.exists(f.file())) {
+                    Files.createDirectories(f.file().getParent());
+                    Files.move(taken, f.file(), StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException ignored) {
+                // the file stays in the abandoned commit; nothing better can be done for it here
+            }
+        }
+        deleteQuietly(incoming);
+        if (e instanceof CheckpointException refused) {
+            return refused;
+        }
+        return new CheckpointException(STORAGE, "checkpoint " + number + " of " + owner + " cannot be written ("
+                + e.getMessage() + "); the one before stays the newest: free space under " + root + " and commit again", e);
+    }
+
+    /** A commit whose files are taken; {@link #finish} stores them, makes them durable and the checkpoint visible. */
+    private final class Pending implements PendingCheckpoint {
+        private final String owner;
+        private final long number;
+        private final long createdMillis;
+        private final int keep;
+        private final Path incoming;
+        private final List<StagedFile> files;
+        private final ExclusiveFileLock lock;
+
+        Pending(String owner, long number, long createdMillis, int keep, Path incoming, List<StagedFile> files,
+                ExclusiveFileLock lock) {
+            this.owner = owner;
+            this.number = number;
+            this.createdMillis = createdMillis;
+            this.keep = keep;
+            this.incoming = incoming;
+            this.files = files;
+            this.lock = lock;
+        }
+
+        @Override
+        public long number() {
+            return number;
+        }
+
+        @Override
+        public int files() {
+            return files.size();
+        }
+
+        @Override
+        public long bytes() {
+            return files.stream().mapToLong(StagedFile::size).sum();
+        }
+
+        @Override
+        public Checkpoint finish() {
+            try (lock) {
+                Path dir = ownerDirectory(owner);
+                Path committed = dir.resolve(name(number));
+                Stored stored;
+                byte[] manifest;
+                try {
+                    stored = store(incoming, files);
+                    manifest = new Manifest(provider(), owner, number, createdMillis, stored.entries()).encode();
+                    guard(manifest.length);
+                    StoreFiles.writeDurably(incoming.resolve(Manifest.NAME), manifest);
+                    StoreFiles.forceDirectory(incoming);
+                    Files.move(incoming, committed, StandardCopyOption.ATOMIC_MOVE);
+                    StoreFiles.forceDirectory(dir);
+                } catch (IOException | RuntimeException e) {
+                    throw failed(owner, number, incoming, files, e);
+                }
+                sealed(committed);
+                prune(dir, keep);
+                return new Checkpoint(owner, number, createdMillis, files.size(), bytes(), stored.storedBytes(),
+                        Manifest.checksumOf(manifest), committed);
+            }
+        }
+
+        @Override
+        public void abandon() {
+            try (lock) {
+                failed(owner, number, incoming, files, new IOException("abandoned"));
+            }
         }
     }
 

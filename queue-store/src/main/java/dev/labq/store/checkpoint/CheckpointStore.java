@@ -27,7 +27,33 @@ public interface CheckpointStore {
      * (older ones are deleted). On success {@code staging} is left empty for the next one; on failure the store and
      * {@code staging} are as they were, and a {@link CheckpointException} says why.
      */
-    Checkpoint put(String owner, Path staging, long createdMillis, int keep);
+    default Checkpoint put(String owner, Path staging, long createdMillis, int keep) {
+        return begin(owner, staging, createdMillis, keep).finish();
+    }
+
+    /**
+     * The first half of {@link #put}: takes the staged files out of {@code staging} (a rename each, so it costs
+     * next to nothing and the job may write its next state at once) and holds the owner's lock until the returned
+     * commit is finished or abandoned. A crash before {@link PendingCheckpoint#finish} returns leaves the checkpoint
+     * before as the newest.
+     */
+    PendingCheckpoint begin(String owner, Path staging, long createdMillis, int keep);
+
+    /** A commit begun: its files taken, not yet checksummed, durable or visible. */
+    interface PendingCheckpoint {
+        /** The number it will have. */
+        long number();
+
+        int files();
+
+        long bytes();
+
+        /** Checksums and stores the files, fsyncs, and makes the checkpoint visible; a {@link CheckpointException} if not. */
+        Checkpoint finish();
+
+        /** Gives the commit up: the files go back to the staging directory (where nothing replaced them). */
+        void abandon();
+    }
 
     /** {@code owner}'s checkpoints, oldest first; quarantined ones are not among them. */
     List<Checkpoint> list(String owner);

@@ -24,8 +24,7 @@ import java.util.zip.CRC32C;
 /**
  * Incremental checkpoints: every file is cut into 1 MiB chunks, each stored once under its SHA-256
  * ({@code .chunks/ab/ab12...}) and compressed with zstd, so a checkpoint that changes 5% of a large state writes
- * about 5% of it. A commit reads the staged files and removes them once committed; a job resumes from a copy
- * rebuilt under its scratch directory.
+ * about 5% of it. A job resumes from a copy rebuilt under its scratch directory.
  *
  * <p>Why zstd at level 1: measured here on 256 MiB of float32 state in 1 MiB chunks, zstd level 1 compresses to
  * 0.92 of the size at 230 to 570 MB/s, level 3 to 0.925 no faster, LZ4 to 1.00 (nothing saved) at 1.5 to 3 GB/s.
@@ -81,9 +80,10 @@ public final class ChunkedCheckpointStore extends BaseCheckpointStore {
         List<Manifest.Entry> entries = new ArrayList<>(files.size());
         long stored = 0;
         for (StagedFile f : files) {
+            Path file = incoming.resolve(DATA).resolve(f.relative());
             CRC32C crc = new CRC32C();
             List<String> chunks = new ArrayList<>();
-            try (InputStream in = Files.newInputStream(f.file())) {
+            try (InputStream in = Files.newInputStream(file)) {
                 int length;
                 while ((length = in.readNBytes(buffer, 0, CHUNK)) > 0) {
                     crc.update(buffer, 0, length);
@@ -104,7 +104,7 @@ public final class ChunkedCheckpointStore extends BaseCheckpointStore {
                     }
                 }
             }
-            f.requireUnchanged(f.file());
+            f.requireUnchanged(file);
             entries.add(new Manifest.Entry(f.relative(), f.size(), (int) crc.getValue(), chunks));
         }
         for (Path dir : touched) {
@@ -116,17 +116,14 @@ public final class ChunkedCheckpointStore extends BaseCheckpointStore {
         return new Stored(entries, stored);
     }
 
+    /** The chunks hold the files now: the checkpoint is its manifest. */
     @Override
-    void restoreStaging(Path incoming, List<StagedFile> files) {
-        // the staged files were only read; chunks written for nothing are swept by the next removal
-    }
-
-    @Override
-    void finish(Path directory, Path staging, List<StagedFile> files) throws IOException {
-        for (StagedFile f : files) {
-            Files.deleteIfExists(f.file());
+    void sealed(Path directory) {
+        try {
+            StoreFiles.deleteTree(directory.resolve(DATA));
+        } catch (IOException e) {
+            // only space: nothing reads a chunked checkpoint's data directory
         }
-        StoreFiles.deleteEmptyDirectories(staging);
     }
 
     @Override

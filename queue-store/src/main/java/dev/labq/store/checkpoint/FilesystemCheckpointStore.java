@@ -1,10 +1,8 @@
 package dev.labq.store.checkpoint;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +13,6 @@ import java.util.List;
  */
 public final class FilesystemCheckpointStore extends BaseCheckpointStore {
     public static final String NAME = "filesystem";
-    private static final String DATA = "data";
 
     public FilesystemCheckpointStore(Path root) {
         super(root);
@@ -49,17 +46,11 @@ public final class FilesystemCheckpointStore extends BaseCheckpointStore {
         List<Manifest.Entry> entries = new ArrayList<>(files.size());
         long stored = 0;
         for (StagedFile f : files) {
-            Path target = incoming.resolve(DATA).resolve(f.relative());
-            Files.createDirectories(target.getParent());
+            Path file = incoming.resolve(DATA).resolve(f.relative());
             guard(f.size());
-            try {
-                Files.move(f.file(), target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) { // staging on another file system
-                Files.copy(f.file(), target, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            int crc = crc32c(target);
-            f.requireUnchanged(target);
-            StoreFiles.force(target);
+            int crc = crc32c(file);
+            f.requireUnchanged(file);
+            StoreFiles.force(file);
             entries.add(new Manifest.Entry(f.relative(), f.size(), crc, List.of()));
             stored += f.size();
         }
@@ -69,28 +60,14 @@ public final class FilesystemCheckpointStore extends BaseCheckpointStore {
         return new Stored(entries, stored);
     }
 
+    /** A resumed job reads its checkpoint in place: read-only, so it cannot change it by mistake. */
     @Override
-    void restoreStaging(Path incoming, List<StagedFile> files) {
-        for (StagedFile f : files) {
-            Path moved = incoming.resolve(DATA).resolve(f.relative());
-            try {
-                if (Files.exists(moved) && !Files.exists(f.file())) {
-                    Files.createDirectories(f.file().getParent());
-                    Files.move(moved, f.file(), StandardCopyOption.ATOMIC_MOVE);
-                }
-            } catch (IOException e) {
-                // the file stays in the abandoned commit; nothing better can be done for it here
-            }
+    void sealed(Path directory) {
+        try (var files = Files.walk(directory.resolve(DATA))) {
+            files.filter(Files::isRegularFile).forEach(f -> f.toFile().setWritable(false, false));
+        } catch (IOException e) {
+            // committed and verified by checksum all the same
         }
-    }
-
-    @Override
-    void finish(Path directory, Path staging, List<StagedFile> files) throws IOException {
-        for (StagedFile f : files) {
-            Files.deleteIfExists(f.file()); // copied across file systems: the original is still there
-            directory.resolve(DATA).resolve(f.relative()).toFile().setWritable(false, false);
-        }
-        StoreFiles.deleteEmptyDirectories(staging);
     }
 
     @Override

@@ -251,6 +251,27 @@ abstract class CheckpointStoreContract {
     }
 
     @Test
+    void aBegunCommitFreesTheStagingDirectoryAtOnceAndFinishesOnAnotherThread() throws Exception {
+        stage("state", "first".getBytes());
+        CheckpointStore.PendingCheckpoint pending = store.begin("11", staging, 1, 5);
+        assertEquals(1, pending.number());
+        assertEquals(1, pending.files());
+        assertEquals(5, pending.bytes());
+        assertEquals(List.of(), contents(staging), "taken: the job may write its next state now");
+        stage("state", "second".getBytes());
+        assertEquals(List.of(), store.list("11"), "not visible before it is finished");
+        Checkpoint done = Executors.newSingleThreadExecutor().submit(pending::finish).get();
+        assertEquals(1, done.number());
+        assertEquals("first", Files.readString(store.open("11", 1, dir.resolve("scratch")).resolve("state")));
+        assertEquals(2, store.put("11", staging, 2, 5).number(), "the lock went with the finished commit");
+
+        stage("state", "third".getBytes());
+        store.begin("11", staging, 3, 5).abandon();
+        assertEquals("third", Files.readString(staging.resolve("state")), "an abandoned commit gives its files back");
+        assertEquals(List.of(1L, 2L), store.list("11").stream().map(Checkpoint::number).toList());
+    }
+
+    @Test
     void providersAreFoundByName() {
         assertEquals(List.of("chunked", "filesystem"), CheckpointStores.names());
         assertEquals(store.provider(), CheckpointStores.open(store.provider(), dir.resolve("other")).provider());

@@ -12,6 +12,8 @@ import dev.labq.store.checkpoint.CheckpointException;
 import dev.labq.store.checkpoint.CheckpointStore;
 import dev.labq.store.checkpoint.CheckpointStores;
 import dev.labq.store.checkpoint.Verification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +22,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -31,15 +40,18 @@ import java.util.stream.Stream;
  * attempt gets the newest checkpoint that verifies as {@value #RESUME_VARIABLE}, and one that does not verify is
  * quarantined and the one before it tried. Every change is returned, or handed, as the journal event to append.
  *
- * <p>Thread-safe: the store locks what processes share; nothing here holds state but the store.
+ * <p>Thread-safe: the store locks what processes share; here only the commits still being made durable are kept.
  */
-public final class JobCheckpoints {
+public final class JobCheckpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobCheckpoints.class);
     public static final String DIR_VARIABLE = "LABQ_CHECKPOINT_DIR";
     public static final String RESUME_VARIABLE = "LABQ_RESUME_FROM";
 
     private final LabqHome home;
     private final CheckpointStore store;
     private final int keep;
+    private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private ExecutorService persisting;
 
     public JobCheckpoints(LabqHome home, LabqConfig.Checkpoints config) {
         this.home = home;
@@ -89,28 +101,97 @@ public final class JobCheckpoints {
     }
 
     /**
-     * Commits the staging directory of {@code job}'s attempt {@code attempt} as its next checkpoint; returns the
-     * entry to journal. Only the attempt running now may commit: a late commit of an attempt that has ended would
-     * pass off its state as the current one's.
+     * What a commit answers the job: the checkpoint's number and size, and the journaled entry once it is durable
+     * ({@code null} while labq is still making it so, when the job did not ask to wait).
      */
-    public JournalEvent.CheckpointCommitted commit(JobStatus job, int attempt, long nowMillis) {
+    public record Receipt(long number, int files, long bytes, JournalEvent.CheckpointCommitted committed) {
+    }
+
+    /**
+     * Commits the staging directory of {@code job}'s attempt {@code attempt} as its next checkpoint. Only the attempt
+     * running now may commit: a late commit of an attempt that has ended would pass off its state as the current
+     * one's. The staged files are taken at once; checksumming, fsync and making the checkpoint visible follow on
+     * labq's own thread unless {@code wait}, so the job computes on meanwhile (CheckFreq's split of snapshot and
+     * persist). {@code journal} gets the {@link JournalEvent.CheckpointCommitted} once it is durable.
+     */
+    public Receipt commit(JobStatus job, int attempt, long nowMillis, boolean wait, Consumer<JournalEvent> journal) {
         if (job.state() != JobState.RUNNING || job.attempt() != attempt) {
             throw new LabqException(LabqException.Kind.ILLEGAL_STATE, "job=" + job.id() + " is " + job.state()
                     + (job.state() == JobState.RUNNING ? " as attempt " + job.attempt() : "") + ", not running attempt "
                     + attempt + "; `labq checkpoint commit` commits from inside the job's running attempt");
         }
-        String owner = job.id().toString();
+        CheckpointStore.PendingCheckpoint pending;
+        try {
+            pending = store.begin(job.id().toString(), staging(job.id(), attempt), nowMillis, keep);
+        } catch (CheckpointException e) {
+            throw translate(e);
+        }
+        if (wait) {
+            JournalEvent.CheckpointCommitted committed = finish(job.id(), attempt, pending);
+            journal.accept(committed);
+            return new Receipt(pending.number(), pending.files(), pending.bytes(), committed);
+        }
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try {
+                journal.accept(finish(job.id(), attempt, pending));
+            } catch (LabqException e) {
+                LOG.warn("checkpoint {} of job {} was not committed: {}", pending.number(), job.id(), e.getMessage());
+            }
+        }, persisting());
+        inFlight.put(job.id().value(), done); // one at a time per job: the next begin waits for this one's lock
+        done.whenComplete((ok, e) -> inFlight.remove(job.id().value(), done));
+        return new Receipt(pending.number(), pending.files(), pending.bytes(), null);
+    }
+
+    private JournalEvent.CheckpointCommitted finish(JobId job, int attempt, CheckpointStore.PendingCheckpoint pending) {
+        String owner = job.toString();
         Set<Long> before = numbers(store.list(owner));
         Checkpoint c;
         try {
-            c = store.put(owner, staging(job.id(), attempt), nowMillis, keep);
+            c = pending.finish();
         } catch (CheckpointException e) {
             throw translate(e);
         }
         Set<Long> after = numbers(store.list(owner));
         List<Long> pruned = before.stream().filter(n -> !after.contains(n)).sorted().toList();
-        return new JournalEvent.CheckpointCommitted(job.id(), attempt, c.number(), c.files(), c.bytes(), c.storedBytes(),
+        return new JournalEvent.CheckpointCommitted(job, attempt, c.number(), c.files(), c.bytes(), c.storedBytes(),
                 c.checksum(), store.provider(), pruned);
+    }
+
+    private synchronized ExecutorService persisting() {
+        if (persisting == null) {
+            AtomicInteger n = new AtomicInteger();
+            persisting = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "labq-checkpoint-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return persisting;
+    }
+
+    /** Waits for the commits of {@code job} still being made durable (before a new attempt looks for its newest). */
+    public void awaitCommits(JobId job) {
+        CompletableFuture<Void> pending = inFlight.get(job.value());
+        if (pending != null) {
+            pending.join();
+        }
+    }
+
+    /** Finishes the commits under way (a clean stop loses none), then stops its threads. */
+    @Override
+    public synchronized void close() {
+        if (persisting != null) {
+            persisting.shutdown();
+            try {
+                if (!persisting.awaitTermination(5, TimeUnit.MINUTES)) {
+                    LOG.warn("checkpoint commits still under way after 5 minutes; the checkpoints before them stay the newest");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            persisting = null;
+        }
     }
 
     /** Where a new attempt of {@code job} resumes from: the checkpoint's number and the directory with its files. */
@@ -122,6 +203,7 @@ public final class JobCheckpoints {
      * {@code journal} gets its {@link JournalEvent.CheckpointQuarantined}. Empty when none is left.
      */
     public Optional<Resume> resumePoint(JobId job, Consumer<JournalEvent> journal) {
+        awaitCommits(job);
         String owner = job.toString();
         List<Checkpoint> all = new ArrayList<>(store.list(owner));
         for (int i = all.size() - 1; i >= 0; i--) {

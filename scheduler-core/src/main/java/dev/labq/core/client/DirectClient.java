@@ -260,10 +260,9 @@ final class DirectClient implements LabqClient {
     }
 
     @Override
-    public JournalEvent.CheckpointCommitted commitCheckpoint(JobId job, int attempt) {
-        JournalEvent.CheckpointCommitted committed = checkpoints().commit(current(job), attempt, clock.millis());
-        append(committed);
-        return committed;
+    public JobCheckpoints.Receipt commitCheckpoint(JobId job, int attempt, boolean wait) {
+        // no process outlives this one to finish the commit: it is made durable before returning
+        return checkpoints().commit(current(job), attempt, clock.millis(), true, this::append);
     }
 
     @Override

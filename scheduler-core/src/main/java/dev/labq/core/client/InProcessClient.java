@@ -3,6 +3,8 @@ package dev.labq.core.client;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.store.checkpoint.Verification;
 import dev.labq.core.checkpoint.CheckpointInfo;
+import dev.labq.core.checkpoint.JobCheckpoints;
+import dev.labq.core.event.EventCodec;
 import dev.labq.core.LabqScheduler;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ShareRow;
@@ -125,11 +127,9 @@ public final class InProcessClient implements LabqClient {
     }
 
     @Override
-    public JournalEvent.CheckpointCommitted commitCheckpoint(JobId job, int attempt) {
-        JournalEvent.CheckpointCommitted committed = scheduler.checkpoints().commit(scheduler.job(job), attempt,
-                scheduler.clock().millis());
-        journal(committed);
-        return committed;
+    public JobCheckpoints.Receipt commitCheckpoint(JobId job, int attempt, boolean wait) {
+        return scheduler.checkpoints().commit(scheduler.job(job), attempt, scheduler.clock().millis(), wait,
+                wait ? this::journal : this::append);
     }
 
     @Override
@@ -152,11 +152,11 @@ public final class InProcessClient implements LabqClient {
 
     /** Journals {@code event} and waits until the scheduler has folded it. */
     private void journal(JournalEvent event) {
-        long index;
-        try (DirectClient direct = new DirectClient(scheduler.home(), scheduler.config(), scheduler.inventory())) {
-            index = direct.appendEvent(event);
-        }
-        scheduler.awaitApplied(index);
+        scheduler.awaitApplied(append(event));
+    }
+
+    private long append(JournalEvent event) {
+        return EventCodec.append(scheduler.journal(), scheduler.clock().millis(), event);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.labq.core.client;
 
 import dev.labq.core.LabqHome;
 import dev.labq.core.checkpoint.CheckpointInfo;
+import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ShareRow;
 import dev.labq.core.domain.Alteration;
@@ -99,9 +100,10 @@ public interface LabqClient extends AutoCloseable {
      */
     /**
      * Commits job {@code job}'s staging directory as its next checkpoint, for its running attempt {@code attempt}
-     * (what {@code labq checkpoint commit} does inside the job); returns the journaled entry.
+     * (what {@code labq checkpoint commit} does inside the job). Returns once the files are taken, or with
+     * {@code wait} once the checkpoint is durable and journaled; a client without a scheduler always waits.
      */
-    JournalEvent.CheckpointCommitted commitCheckpoint(JobId job, int attempt);
+    JobCheckpoints.Receipt commitCheckpoint(JobId job, int attempt, boolean wait);
 
     /** The job's checkpoints, oldest first, each verified now (nothing is changed). */
     List<CheckpointInfo> checkpoints(JobId job);

@@ -55,9 +55,9 @@ class JobCheckpointsTest {
 
     private JournalEvent.CheckpointCommitted commit(JobCheckpoints c, int attempt, String state) throws IOException {
         Files.writeString(c.staging(JOB, attempt).resolve("state"), state);
-        JournalEvent.CheckpointCommitted committed = c.commit(table.get(JOB), attempt, 5000);
-        apply(committed);
-        return committed;
+        JobCheckpoints.Receipt receipt = c.commit(table.get(JOB), attempt, 5000, true, this::apply);
+        assertEquals(receipt.number(), receipt.committed().number());
+        return receipt.committed();
     }
 
     @Test
@@ -81,14 +81,14 @@ class JobCheckpointsTest {
     void onlyTheAttemptRunningNowMayCommit() throws IOException {
         JobCheckpoints c = checkpoints("filesystem", 3);
         apply(new JournalEvent.Submitted(JOB, JobSpec.process("p", "u", "train").build()));
-        LabqException pending = assertThrows(LabqException.class, () -> c.commit(table.get(JOB), 1, 0));
+        LabqException pending = assertThrows(LabqException.class, () -> c.commit(table.get(JOB), 1, 0, true, journaled::add));
         assertEquals(LabqException.Kind.ILLEGAL_STATE, pending.kind());
         assertTrue(pending.getMessage().contains("job=7 is PENDING, not running attempt 1"), pending.getMessage());
         running(1);
         c.prepareStaging(JOB, 1);
-        LabqException stale = assertThrows(LabqException.class, () -> c.commit(table.get(JOB), 2, 0));
+        LabqException stale = assertThrows(LabqException.class, () -> c.commit(table.get(JOB), 2, 0, true, journaled::add));
         assertTrue(stale.getMessage().contains("is RUNNING as attempt 1, not running attempt 2"), stale.getMessage());
-        LabqException empty = assertThrows(LabqException.class, () -> c.commit(table.get(JOB), 1, 0));
+        LabqException empty = assertThrows(LabqException.class, () -> c.commit(table.get(JOB), 1, 0, true, journaled::add));
         assertEquals(LabqException.Kind.INVALID_INPUT, empty.kind());
         assertTrue(empty.getMessage().contains("holds no file"), empty.getMessage());
     }
@@ -154,6 +154,27 @@ class JobCheckpointsTest {
         assertFalse(Files.exists(c.staging(JOB, 1)));
         assertEquals(LabqException.Kind.STORAGE, JobCheckpoints.translate(
                 new CheckpointException(CheckpointException.Problem.STORAGE, "disk")).kind());
+    }
+
+    @Test
+    void aCommitThatDoesNotWaitTakesTheFilesAtOnceAndJournalsOnceDurable() throws IOException {
+        try (JobCheckpoints c = checkpoints("filesystem", 3)) {
+            running(1);
+            c.prepareStaging(JOB, 1);
+            Files.writeString(c.staging(JOB, 1).resolve("state"), "early");
+            JobCheckpoints.Receipt receipt = c.commit(table.get(JOB), 1, 5000, false, journaled::add);
+            assertEquals(1, receipt.number());
+            assertEquals(5, receipt.bytes());
+            assertEquals(null, receipt.committed(), "not waited for");
+            assertFalse(Files.exists(c.staging(JOB, 1).resolve("state")), "taken at once");
+            c.awaitCommits(JOB);
+            assertEquals(1, journaled.size());
+            assertEquals(1, ((JournalEvent.CheckpointCommitted) journaled.get(0)).number());
+            Files.writeString(c.staging(JOB, 1).resolve("state"), "later");
+            c.commit(table.get(JOB), 1, 6000, false, journaled::add);
+            assertEquals("later", Files.readString(c.resumePoint(JOB, journaled::add).orElseThrow().directory().resolve("state")),
+                    "a new attempt waits for the commit under way");
+        }
     }
 
     @Test
