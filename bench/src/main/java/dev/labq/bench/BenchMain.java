@@ -29,6 +29,7 @@ public final class BenchMain {
         harnesses.put("policy-shares", PolicySharesBench::new);
         harnesses.put("pipeline-submit", PipelineSubmitBench::new);
         harnesses.put("array-submit", ArraySubmitBench::new);
+        harnesses.put("checkpoint", CheckpointBench::new);
         harnesses.put("cli-latency", CliLatencyBench::new);
         harnesses.put("crash-campaign", CrashCampaignBench::new);
         harnesses.put("trace-swf", TraceSwfBench::new);

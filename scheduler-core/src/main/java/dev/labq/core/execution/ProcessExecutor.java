@@ -71,6 +71,30 @@ public final class ProcessExecutor implements JobExecutor {
         return logs.resolve(job + ".out");
     }
 
+    /** The stdout file an attempt before the latest one wrote: the latest writes {@link #stdoutOf}. */
+    public static Path stdoutOf(Path logs, JobId job, int attempt) {
+        return logs.resolve(job + "." + attempt + ".out");
+    }
+
+    /**
+     * Before attempt N > 1 writes {@code JOB.out} and {@code JOB.err}, the ones there (attempt N - 1's) become
+     * {@code JOB.(N-1).out} and {@code .err}: every attempt's output is kept, the latest under the plain names.
+     */
+    private void keepEarlierAttemptsLogs(Launch launch) throws IOException {
+        if (launch.attempt() <= 1) {
+            return;
+        }
+        int earlier = launch.attempt() - 1;
+        Path out = stdoutOf(logs, launch.job());
+        Path err = stderrOf(logs, launch.job());
+        if (Files.exists(out)) {
+            Files.move(out, stdoutOf(logs, launch.job(), earlier), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (Files.exists(err)) {
+            Files.move(err, logs.resolve(launch.job() + "." + earlier + ".err"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** The stderr file of a job. */
     public static Path stderrOf(Path logs, JobId job) {
         return logs.resolve(job + ".err");
@@ -135,6 +159,7 @@ public final class ProcessExecutor implements JobExecutor {
                 }
                 Files.createDirectories(logs);
                 Files.deleteIfExists(exitFile);
+                keepEarlierAttemptsLogs(launch);
                 builder.redirectOutput(stdoutOf(logs, launch.job()).toFile());
                 builder.redirectError(stderrOf(logs, launch.job()).toFile());
                 process = builder.start();
