@@ -180,7 +180,7 @@ public final class CheckpointBench implements Harness {
         command.addAll(jobArgs);
         Process submit = new ProcessBuilder(command).redirectErrorStream(true).start();
         String id = new String(submit.getInputStream().readAllBytes()).strip();
-        if (submit.waitFor() != 0) {
+        if (submit.waitFor() != 0 || !id.matches("[0-9]+")) {
             throw new IllegalStateException("submit failed: " + id);
         }
         Path log = home.resolve("logs").resolve(id + ".out");

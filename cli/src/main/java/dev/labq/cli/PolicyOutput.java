@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labq.core.config.Budget;
 import dev.labq.core.decision.BudgetState;
 import dev.labq.core.decision.Explanation;
+import dev.labq.core.state.JobStatus;
 import dev.labq.core.decision.ShareRow;
 import dev.labq.core.event.EventCodec;
 import dev.labq.core.policy.priority.Priority;
@@ -55,6 +56,17 @@ final class PolicyOutput {
             node.putObject("factors");
         }
         node.put("reason", e.reason());
+        node.put("attempt", e.job().attempt());
+        if (e.job().spec().retries() != null) {
+            node.put("retries", e.job().spec().retries());
+        }
+        if (e.job().retryAtMillis() != null) {
+            node.put("nextRetry", Instant.ofEpochMilli(e.job().retryAtMillis()).toString());
+        }
+        if (e.job().lastCheckpoint() != null) {
+            node.put("lastCheckpoint", e.job().lastCheckpoint().number());
+            node.put("lastCheckpointTime", Instant.ofEpochMilli(e.job().lastCheckpoint().createdMillis()).toString());
+        }
         ArrayNode ahead = node.putArray("ahead");
         e.ahead().forEach(id -> ahead.add(id.value()));
         node.put("aheadCount", e.aheadCount());
@@ -143,6 +155,18 @@ final class PolicyOutput {
         String task = e.job().spec().array() == null ? "" : " [" + e.job().spec().array().label() + "]";
         out.printf(Locale.ROOT, "job %s%s (%s, project %s, user %s): %s, %s%n", e.job().id(), task, e.job().spec().name(),
                 e.job().spec().project(), e.job().spec().user(), e.job().state(), e.reason());
+        JobStatus j = e.job();
+        if (j.attempt() > 0 || j.spec().retries() != null) {
+            out.println("attempts: " + j.attempt() + (j.spec().retries() == null ? "" : " (retries: " + j.spec().retries()
+                    + (j.spec().retryPolicy() == null ? "" : ", " + retryRules(j)) + ")")
+                    + (j.retryAtMillis() == null ? "" : "; next retry at " + Instant.ofEpochMilli(j.retryAtMillis())
+                    + (j.retryAtMillis() > nowMillis ? " (in " + StatCommand.clock((j.retryAtMillis() - nowMillis + 999) / 1000) + ")" : "")));
+        }
+        if (j.lastCheckpoint() != null) {
+            out.println("last checkpoint: " + j.lastCheckpoint().number() + " at " + Instant.ofEpochMilli(j.lastCheckpoint().createdMillis())
+                    + (j.state() == dev.labq.core.domain.JobState.RUNNING ? " (work since then: "
+                    + StatCommand.clock(Math.max(0, nowMillis - j.lastCheckpoint().createdMillis()) / 1000) + ")" : ""));
+        }
         if (e.priority() != null) {
             out.printf(Locale.ROOT, "priority %.1f by %s:%n", e.priority().value(), e.policy());
             out.printf(Locale.ROOT, "  %-14s %8s %9s %13s  %s%n", "FACTOR", "VALUE", "WEIGHT", "CONTRIBUTION", "FROM");
@@ -172,6 +196,11 @@ final class PolicyOutput {
                 }
             }
         }
+    }
+
+    private static String retryRules(JobStatus j) {
+        dev.labq.core.domain.RetryPolicy p = j.spec().retryPolicy();
+        return (p.backoff() == null ? "at once" : "backoff " + p.backoff()) + (p.on() == null ? "" : ", on " + p.on());
     }
 
     static String budgetLine(BudgetState.Account a) {

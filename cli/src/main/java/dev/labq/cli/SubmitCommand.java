@@ -11,6 +11,7 @@ import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.Resources;
+import dev.labq.core.domain.RetryPolicy;
 import dev.labq.core.domain.TimeSpecs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,6 +83,14 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--retries", paramLabel = "N", description = "start an attempt that fails or times out again, up to N times (0..100)")
     Integer retries;
 
+    @Option(names = "--backoff", paramLabel = "fixed:DELAY|exp:FIRST:MAX",
+            description = "wait before each retry: fixed:10s, or exp:10s:10m (doubling up to 10 min), with 10% jitter")
+    String backoff;
+
+    @Option(names = "--retry-on", paramLabel = "CODES,timeout,signal",
+            description = "retry only these failures: exit codes (1, 2-9), timeout, signal (e.g. the OOM killer); default: any")
+    String retryOn;
+
     @Option(names = {"-H", "--hold"}, description = "submit held; start with `labq release`")
     Boolean hold;
 
@@ -104,8 +113,8 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--file", paramLabel = "JOBS.jsonl", description = {
             "submit many jobs at once, all or none: one JSON object per line with submit's long option names",
-            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, retries, dependency, hold, chdir,",
-            "env: {K: V}, wrap) and command: [program, args...]; options given here are every line's defaults"})
+            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, retries, backoff, retry-on, dependency,",
+            "hold, chdir, env: {K: V}, wrap) and command: [program, args...]; options given here are every line's defaults"})
     Path file;
 
     @Parameters(paramLabel = "COMMAND", description = "program and arguments (after --), or a script and its arguments")
@@ -354,8 +363,19 @@ final class SubmitCommand implements Callable<Integer> {
                 deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), common.invocation().zone()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencies.stream().filter(JobRef::wholeArray).map(JobRef::id).toList(),
-                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null);
+                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null, retryPolicy(d));
         return new Submission(spec, dependencies.stream().filter(ref -> !ref.wholeArray()).toList());
+    }
+
+    /** The retry policy the options (or the script's directives) give, or null for the default: any failure, at once. */
+    private RetryPolicy retryPolicy(SubmitCommand d) {
+        String backoffText = first(backoff, d.backoff);
+        String onText = first(retryOn, d.retryOn);
+        if (backoffText == null && onText == null) {
+            return null;
+        }
+        return new RetryPolicy(backoffText == null ? null : RetryPolicy.Backoff.parse(backoffText),
+                onText == null ? null : RetryPolicy.RetryOn.parse(onText));
     }
 
     private List<String> argv() {

@@ -56,6 +56,8 @@ class RejectedInputTest {
                 reject(ExitCodes.INVALID_INPUT, "submit --deadline tomorrow -- true", "deadline=tomorrow", "+2h"),
                 reject(ExitCodes.INVALID_INPUT, "submit --importance 2000000 -- true", "importance=2000000", "0 to 1000000"),
                 reject(ExitCodes.INVALID_INPUT, "submit --retries 101 -- true", "retries=101", "0 (default) to 100"),
+                reject(ExitCodes.INVALID_INPUT, "submit --backoff soon -- true", "backoff=soon", "exp:10s:10m"),
+                reject(ExitCodes.INVALID_INPUT, "submit --retry-on oom -- true", "retry-on=oom", "timeout or signal"),
                 reject(ExitCodes.INVALID_INPUT, "submit --array 5-1 -- true", "array=5-1", "write 1-5"),
                 reject(ExitCodes.INVALID_INPUT, "submit --array 0-10%0 -- true", "array=0-10%0", "at least 1"),
                 reject(ExitCodes.INVALID_INPUT, "submit", "command", "after `--`"),

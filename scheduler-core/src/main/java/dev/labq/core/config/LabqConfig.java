@@ -116,8 +116,13 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
      * @param budget     caps and allowances of the whole project, or {@code null} for none
      * @param users      per-user shares and budgets within the project; users not listed have share 1
      */
-    public record Project(Integer importance, Double share, Budget budget, Map<String, User> users) {
+    public record Project(Integer importance, Double share, Budget budget, Map<String, User> users, Retry retry) {
         public static final int MAX_IMPORTANCE = 1_000_000;
+
+        /** A project whose jobs retry only when they say so. */
+        public Project(Integer importance, Double share, Budget budget, Map<String, User> users) {
+            this(importance, share, budget, users, null);
+        }
 
         public Project {
             importance = importance == null ? 0 : importance;
@@ -130,7 +135,7 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
         }
 
         public Project(Integer importance) {
-            this(importance, null, null, null);
+            this(importance, null, null, null, null);
         }
 
         /** The user's settings within this project: the configured ones, else share 1 and no budget. */
@@ -142,6 +147,30 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
     static void checkShare(double share) {
         if (!(share >= 0) || share > 1_000_000 || Double.isInfinite(share)) {
             throw new InvalidInputException("share", share, "use a number from 0 to 1000000 (0: only when the machine is otherwise idle)");
+        }
+    }
+
+    /**
+     * What a project's jobs get when they set no retries of their own ({@code retries}, {@code backoff},
+     * {@code retryOn} as {@code labq submit}'s {@code --retries}, {@code --backoff}, {@code --retry-on}).
+     */
+    public record Retry(Integer retries, String backoff, String retryOn) {
+        public Retry {
+            if (retries != null && (retries < 0 || retries > dev.labq.core.domain.JobSpec.MAX_RETRIES)) {
+                throw new InvalidInputException("retries", retries, "use a whole number from 0 to " + dev.labq.core.domain.JobSpec.MAX_RETRIES);
+            }
+            policy(backoff, retryOn); // refuses a bad one here, not at a job's submission
+        }
+
+        /** The policy a job without its own gets. */
+        public dev.labq.core.domain.RetryPolicy policy() {
+            return policy(backoff, retryOn);
+        }
+
+        private static dev.labq.core.domain.RetryPolicy policy(String backoff, String retryOn) {
+            return backoff == null && retryOn == null ? null : new dev.labq.core.domain.RetryPolicy(
+                    backoff == null ? null : dev.labq.core.domain.RetryPolicy.Backoff.parse(backoff),
+                    retryOn == null ? null : dev.labq.core.domain.RetryPolicy.RetryOn.parse(retryOn));
         }
     }
 

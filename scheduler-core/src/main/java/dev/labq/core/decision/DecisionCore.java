@@ -77,6 +77,8 @@ public final class DecisionCore {
     private final boolean backfill;
     private final ReadyIndex ready = new ReadyIndex();
     private final Map<Long, Allocation> inFlight = new HashMap<>();
+    /** Retries waiting out their backoff, by the time they may start (a job may be listed again: it is looked up then). */
+    private final java.util.TreeMap<Long, List<Long>> retryAt = new java.util.TreeMap<>();
     /** Running and in-flight jobs with the time their limit ends them: backfill's plan of the future. */
     private final Map<Long, RunningJob> running = new HashMap<>();
     /** Of each array with a running limit, how many tasks are running or in flight. */
@@ -215,7 +217,11 @@ public final class DecisionCore {
 
     private void refreshReady(JobStatus job, PolicyContext at) {
         long id = job.id().value();
-        if (job.state() == JobState.PENDING && !inFlight.containsKey(id) && table.dependenciesMet(job)
+        boolean backingOff = job.state() == JobState.PENDING && job.retryAtMillis() != null && job.retryAtMillis() > at.nowMillis();
+        if (backingOff) {
+            retryAt.computeIfAbsent(job.retryAtMillis(), t -> new java.util.ArrayList<>(1)).add(id);
+        }
+        if (job.state() == JobState.PENDING && !backingOff && !inFlight.containsKey(id) && table.dependenciesMet(job)
                 && (job.spec().pipeline() == null || !job.spec().pipeline().reusesResult())) {
             ReadyIndex.Entry present = ready.get(id);
             if (present != null && (present.job == job || present.job.equals(job))) {
@@ -266,6 +272,7 @@ public final class DecisionCore {
      */
     public List<Dispatched> decide(long nowMillis) {
         refreshPriorities(nowMillis);
+        releaseRetries(nowMillis);
         List<Dispatched> decisions = new ArrayList<>(2);
         blockedHead = null;
         decision++;
@@ -285,6 +292,18 @@ public final class DecisionCore {
             dispatch(head, allocation, nowMillis, false, decisions);
         }
         return decisions;
+    }
+
+    /** Makes the retries whose backoff has passed by {@code nowMillis} ready (those still pending, and due). */
+    private void releaseRetries(long nowMillis) {
+        while (!retryAt.isEmpty() && retryAt.firstKey() <= nowMillis) {
+            for (long id : retryAt.pollFirstEntry().getValue()) {
+                JobStatus job = table.get(JobId.of(id));
+                if (job != null) {
+                    refreshReady(job, context);
+                }
+            }
+        }
     }
 
     private int budgetKind(ReadyIndex.Account account) {
@@ -455,6 +474,9 @@ public final class DecisionCore {
         String waiting = table.dependencyReason(job);
         if (waiting != null) {
             return waiting;
+        }
+        if (job.retryAtMillis() != null && job.retryAtMillis() > context.nowMillis()) {
+            return "RetryBackoff";
         }
         if (limitedArrayTask(job.spec()) && atArrayLimit(job.spec().array().arrayId(), job.spec().array().maxRunning())) {
             return "JobArrayTaskLimit";

@@ -33,13 +33,14 @@ import java.util.Map;
  * @param array         the array task this job is, or null for a job submitted on its own
  * @param afterOkTasks  array tasks that must complete successfully, each on its own ({@code afterok:12_3}),
  *                      also an array's first task, whose id in {@code afterOk} would stand for the whole array
+ * @param retryPolicy   which failures {@code retries} retries and how long each retry waits; null: any, at once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                       Integer retries, PipelineTask pipeline, ArrayTask array,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks) {
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks, RetryPolicy retryPolicy) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
@@ -51,7 +52,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                    PipelineTask pipeline) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null);
     }
 
     /** A spec of a job submitted on its own. */
@@ -59,7 +60,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null);
     }
 
     /** A spec with the default nice (0). */
@@ -67,7 +68,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null);
     }
 
     public JobSpec {
@@ -112,19 +113,26 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy);
+    }
+
+    /** The same spec with {@code policy} for its retries, and {@code count} retries when it sets none. */
+    public JobSpec withRetryDefaults(Integer count, RetryPolicy policy) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries != null ? retries : count, pipeline, array,
+                afterOkTasks, retryPolicy != null ? retryPolicy : policy);
     }
 
     /** The same spec after the array tasks {@code tasks}, each on its own, as well. */
     public JobSpec withAfterOkTasks(List<JobId> tasks) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy);
     }
 
     /** The same spec as task {@code task} of an array. */
     public JobSpec asArrayTask(ArrayTask task) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -133,13 +141,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy);
     }
 
     /** The same spec as job {@code task} of a pipeline, after {@code newAfterOk}, with {@code newDeadline}. */
     public JobSpec inPipeline(PipelineTask task, List<JobId> newAfterOk, Long newDeadline) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of());
+                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy);
     }
 
     /** Whether it waits on other jobs at all. */
@@ -188,6 +196,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private Long timeLimitSeconds;
         private List<JobId> afterOk = List.of();
         private List<JobId> afterOkTasks = List.of();
+        private RetryPolicy retryPolicy;
         private boolean hold;
         private Integer nice;
         private Integer retries;
@@ -211,6 +220,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder afterOk(JobId... value) { this.afterOk = List.of(value); return this; }
         public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
         public Builder afterOkTasks(List<JobId> value) { this.afterOkTasks = value; return this; }
+        public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
         public Builder retries(Integer value) { this.retries = value; return this; }
@@ -218,7 +228,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy);
         }
     }
 }

@@ -41,6 +41,10 @@ public final class SubmissionValidator {
     public JobSpec accept(JobSpec submitted, Predicate<JobId> jobExists, long nowMillis) {
         JobSpec spec = submitted.project() == null ? submitted.inProject(config.scheduler().defaultProject()) : submitted;
         validate(spec, jobExists);
+        LabqConfig.Retry defaults = config.projects().get(spec.project()).retry();
+        if (defaults != null) {
+            spec = spec.withRetryDefaults(defaults.retries(), defaults.policy());
+        }
         requireFuture(spec.deadlineMillis(), nowMillis);
         budgets.requireCanEverStart(spec);
         return spec;

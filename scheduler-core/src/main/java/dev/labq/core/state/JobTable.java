@@ -6,6 +6,7 @@ import dev.labq.core.domain.CheckpointRef;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.domain.PipelineTask;
+import dev.labq.core.domain.RetryPolicy;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.event.JournalEvent.CancelRequested;
 import dev.labq.core.event.JournalEvent.Dispatched;
@@ -270,8 +271,12 @@ public final class JobTable {
             if (job.state() == JobState.RUNNING && f.attempt() == job.attempt() && f.state().isTerminal()
                     && isAllowed(job.state(), f.state())) {
                 if (retries(job, f)) { // the next start is retry `attempts since the last requeue` of `retries`
-                    put(job, job.requeued("Retry " + (job.attempt() - job.retriesFrom()) + " of " + job.spec().retries() + " after "
-                            + f.state() + (f.exitCode() < 0 ? "" : " (exit " + f.exitCode() + ")"), index), changes);
+                    int retry = job.attempt() - job.retriesFrom();
+                    RetryPolicy policy = job.spec().retryPolicy();
+                    long delay = policy == null ? 0 : policy.delayMillis(job.id(), retry);
+                    put(job, job.retrying("Retry " + retry + " of " + job.spec().retries() + " after " + f.state()
+                            + (f.exitCode() < 0 ? "" : " (exit " + f.exitCode() + ")"), delay > 0 ? timestampMillis + delay : null,
+                            index), changes);
                 } else {
                     end(job, f.state(), f.exitCode(), f.reason(), timestampMillis, index, changes);
                 }
@@ -375,12 +380,15 @@ public final class JobTable {
     }
 
     /**
-     * Whether a failed or timed-out attempt starts again: the job has retries left (counting the attempts since a
-     * user last requeued it, as DAGMan's rescue starts afresh) and no cancel was asked.
+     * Whether a failed or timed-out attempt starts again: its failure is one the job's retry policy retries (any,
+     * without one), the job has retries left (counting the attempts since a user last requeued it, as DAGMan's
+     * rescue starts afresh) and no cancel was asked.
      */
     private static boolean retries(JobStatus job, Finished f) {
-        return (f.state() == JobState.FAILED || f.state() == JobState.TIMEOUT) && !job.cancelRequested()
-                && job.spec().retriesLeft(job.attempt() - job.retriesFrom()) > 0;
+        RetryPolicy policy = job.spec().retryPolicy();
+        boolean retryable = policy != null ? policy.retries(f.state(), f.exitCode())
+                : f.state() == JobState.FAILED || f.state() == JobState.TIMEOUT;
+        return retryable && !job.cancelRequested() && job.spec().retriesLeft(job.attempt() - job.retriesFrom()) > 0;
     }
 
     /** A job that reuses another's result ({@code dedup: project}), and that one has completed. */
