@@ -143,6 +143,18 @@ public final class JobCheckpoints implements AutoCloseable {
         return new Receipt(pending.number(), pending.files(), pending.bytes(), null);
     }
 
+    /**
+     * Commits the staging directory of attempt {@code attempt} of {@code job}, which the caller knows is running
+     * now (an in-process task committing through its context), durable when it returns.
+     */
+    public JournalEvent.CheckpointCommitted commitRunning(JobId job, int attempt, long nowMillis) {
+        try {
+            return finish(job, attempt, store.begin(job.toString(), staging(job, attempt), nowMillis, keep));
+        } catch (CheckpointException e) {
+            throw translate(e);
+        }
+    }
+
     private JournalEvent.CheckpointCommitted finish(JobId job, int attempt, CheckpointStore.PendingCheckpoint pending) {
         String owner = job.toString();
         Set<Long> before = numbers(store.list(owner));

@@ -9,4 +9,9 @@ import dev.labq.core.domain.JobId;
 @FunctionalInterface
 public interface LabqTask {
     int run(JobId job, int attempt) throws Exception;
+
+    /** {@code task} as a LabqTask: written as a lambda over its {@link TaskContext}. */
+    static LabqTask checkpointing(CheckpointingTask task) {
+        return task;
+    }
 }

@@ -188,4 +188,43 @@ class InProcessExecutorTest {
         assertTrue(exit.detail().contains("StackOverflowError"), exit.detail());
         assertEquals(0, executor.running());
     }
+
+    @Test
+    void aCheckpointingTaskRetriedGoesOnFromItsLastCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+            throws Exception {
+        executor.close();
+        dev.labq.core.checkpoint.JobCheckpoints checkpoints = new dev.labq.core.checkpoint.JobCheckpoints(
+                dev.labq.core.LabqHome.of(home), dev.labq.core.config.LabqConfig.Checkpoints.DEFAULTS);
+        executor = new InProcessExecutor(1, reports, checkpoints);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        executor.register(JobId.of(5), LabqTask.checkpointing(context -> {
+            int step = context.restore().map(b -> Integer.parseInt(new String(b))).orElse(0);
+            seen.add("attempt " + context.attempt() + " from " + step);
+            for (step++; step <= 4; step++) {
+                context.checkpoint(Integer.toString(step).getBytes());
+                if (step == 2 && context.attempt() == 1) {
+                    return 1; // fails midway
+                }
+            }
+            return 0;
+        }));
+        executor.start(launch(5, 1));
+        assertEquals(1, reports.exited(JobId.of(5), 1).get(10, TimeUnit.SECONDS).exitCode());
+        executor.start(launch(5, 2));
+        assertEquals(0, reports.exited(JobId.of(5), 2).get(10, TimeUnit.SECONDS).exitCode(), "registered still: it failed");
+        assertEquals(List.of("attempt 1 from 0", "attempt 2 from 2"), seen);
+        assertEquals(4, reports.journaled().stream().filter(e -> e instanceof dev.labq.core.event.JournalEvent.CheckpointCommitted).count());
+        assertTrue(reports.journaled().contains(new dev.labq.core.event.JournalEvent.CheckpointResumed(JobId.of(5), 2, 2)));
+        executor.start(launch(5, 3));
+        assertTrue(reports.exited(JobId.of(5), 3).get(10, TimeUnit.SECONDS).detail().contains("not registered"),
+                "a task that succeeded is done with");
+
+        InProcessExecutor bare = new InProcessExecutor(1, reports);
+        bare.register(JobId.of(6), LabqTask.checkpointing(context -> (int) context.checkpoint(new byte[1])));
+        bare.start(launch(6, 1));
+        assertTrue(reports.exited(JobId.of(6), 1).get(10, TimeUnit.SECONDS).detail().contains("no checkpoint store"));
+        bare.close();
+        assertThrows(UnsupportedOperationException.class, () -> ((CheckpointingTask) c -> 0).run(JobId.of(1), 1));
+    }
 }
+

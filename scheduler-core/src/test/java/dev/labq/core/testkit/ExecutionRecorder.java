@@ -36,6 +36,18 @@ public class ExecutionRecorder implements ExecutionListener {
         exited(job, attempt).complete(new Exit(job, attempt, exitCode, cause, detail));
     }
 
+    private final List<dev.labq.core.event.JournalEvent> journaled = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void journal(dev.labq.core.event.JournalEvent event) {
+        journaled.add(event);
+    }
+
+    /** What the executor handed over to journal as it is (checkpoint events). */
+    public List<dev.labq.core.event.JournalEvent> journaled() {
+        return journaled;
+    }
+
     public CompletableFuture<Start> started(JobId job, int attempt) {
         return started.computeIfAbsent(job.value() + "#" + attempt, k -> new CompletableFuture<>());
     }
