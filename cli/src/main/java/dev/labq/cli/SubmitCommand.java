@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.labq.core.client.LabqClient;
 import dev.labq.core.domain.ArraySpec;
+import dev.labq.core.domain.CheckpointRequest;
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
@@ -86,6 +87,14 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--backoff", paramLabel = "fixed:DELAY|exp:FIRST:MAX",
             description = "wait before each retry: fixed:10s, or exp:10s:10m (doubling up to 10 min), with 10% jitter")
     String backoff;
+
+    @Option(names = "--checkpoint-every", paramLabel = "DURATION",
+            description = "ask the job for a checkpoint by signal this long after it started or last committed one (90s, 30m, 2h)")
+    String checkpointEvery;
+
+    @Option(names = "--checkpoint-signal", paramLabel = "SIG",
+            description = "the signal --checkpoint-every sends: USR1 (default), USR2, HUP, INT or ALRM; the job must handle it")
+    String checkpointSignal;
 
     @Option(names = "--retry-on", paramLabel = "CODES,timeout,signal",
             description = "retry only these failures: exit codes (1, 2-9), timeout, signal (e.g. the OOM killer); default: any")
@@ -363,8 +372,22 @@ final class SubmitCommand implements Callable<Integer> {
                 deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), common.invocation().zone()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencies.stream().filter(JobRef::wholeArray).map(JobRef::id).toList(),
-                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null, retryPolicy(d));
+                Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null, retryPolicy(d),
+                checkpointRequest(d));
         return new Submission(spec, dependencies.stream().filter(ref -> !ref.wholeArray()).toList());
+    }
+
+    /** When labq asks for checkpoints, as the options (or the script's directives) say; null for never. */
+    private CheckpointRequest checkpointRequest(SubmitCommand d) {
+        String every = first(checkpointEvery, d.checkpointEvery);
+        String signal = first(checkpointSignal, d.checkpointSignal);
+        if (every == null) {
+            if (signal != null) {
+                throw new InvalidInputException("checkpoint-signal", signal, "give --checkpoint-every too: the signal is sent on that interval");
+            }
+            return null;
+        }
+        return new CheckpointRequest(TimeSpecs.parseDurationSeconds(every, "checkpoint-every"), signal);
     }
 
     /** The retry policy the options (or the script's directives) give, or null for the default: any failure, at once. */

@@ -150,4 +150,26 @@ class CheckpointIT {
         assertTrue(Files.readString(home.root.resolve("logs/1.out")).contains("attempt 2 from " + (damaged - 1)));
         assertEquals(ExitCodes.OK, home.run("checkpoint", "verify", "1").code(), "what is left verifies");
     }
+
+    @Test
+    void aJobAskingForCheckpointsEverySecondIsSignalledAndCommitsInItsHandler() throws IOException {
+        TestHome home = start(dir.resolve("unused.log"), 0);
+        Path script = dir.resolve("work/on-signal.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                n=0
+                trap 'n=$((n + 1)); echo $n > "$LABQ_CHECKPOINT_DIR/state"; labq checkpoint commit --wait > /dev/null' USR1
+                i=0
+                while [ $i -lt 45 ]; do sleep 0.1; i=$((i + 1)); done
+                echo "asked $n times"
+                """);
+        script.toFile().setExecutable(true);
+        assertEquals(1, home.submit("--checkpoint-every", "1s", "--", script.toString()));
+        JsonNode done = home.awaitJob(1, j -> List.of("COMPLETED", "FAILED").contains(j.get("state").asText()), LIMIT);
+        assertEquals("COMPLETED", done.get("state").asText(), done::toString);
+        int asked = Integer.parseInt(Files.readString(home.root.resolve("logs/1.out")).replaceAll("(?s).*asked (\\d+) times.*", "$1"));
+        assertTrue(asked >= 2 && asked <= 5, "about one a second for 4.5 s: " + asked);
+        assertTrue(done.get("checkpoints").size() >= 2, done::toString);
+    }
 }
+

@@ -124,6 +124,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
                 case COMMAND -> intake.handle(event.command(), lastApplied);
                 case TICK -> {
                     supervisor.enforceTimeLimits();
+                    supervisor.requestCheckpoints();
                     catchUpViews(CATCH_UP_ON_TICK_NANOS);
                 }
                 case CAUGHT_UP -> {

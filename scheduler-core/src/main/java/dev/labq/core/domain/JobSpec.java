@@ -34,13 +34,15 @@ import java.util.Map;
  * @param afterOkTasks  array tasks that must complete successfully, each on its own ({@code afterok:12_3}),
  *                      also an array's first task, whose id in {@code afterOk} would stand for the whole array
  * @param retryPolicy   which failures {@code retries} retries and how long each retry waits; null: any, at once
+ * @param checkpointRequest when and how labq asks the job for a checkpoint by signal, or null for never
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
                       String workdir, String project, String user, Resources resources, Integer importance,
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                       Integer retries, PipelineTask pipeline, ArrayTask array,
-                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks, RetryPolicy retryPolicy) {
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks, RetryPolicy retryPolicy,
+                      CheckpointRequest checkpointRequest) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
@@ -52,7 +54,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                    PipelineTask pipeline) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null, null);
     }
 
     /** A spec of a job submitted on its own. */
@@ -60,7 +62,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null, null);
     }
 
     /** A spec with the default nice (0). */
@@ -68,7 +70,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null, null);
     }
 
     public JobSpec {
@@ -113,26 +115,26 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest);
     }
 
     /** The same spec with {@code policy} for its retries, and {@code count} retries when it sets none. */
     public JobSpec withRetryDefaults(Integer count, RetryPolicy policy) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
                 deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries != null ? retries : count, pipeline, array,
-                afterOkTasks, retryPolicy != null ? retryPolicy : policy);
+                afterOkTasks, retryPolicy != null ? retryPolicy : policy, checkpointRequest);
     }
 
     /** The same spec after the array tasks {@code tasks}, each on its own, as well. */
     public JobSpec withAfterOkTasks(List<JobId> tasks) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy, checkpointRequest);
     }
 
     /** The same spec as task {@code task} of an array. */
     public JobSpec asArrayTask(ArrayTask task) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy, checkpointRequest);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -141,13 +143,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest);
     }
 
     /** The same spec as job {@code task} of a pipeline, after {@code newAfterOk}, with {@code newDeadline}. */
     public JobSpec inPipeline(PipelineTask task, List<JobId> newAfterOk, Long newDeadline) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy);
+                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy, checkpointRequest);
     }
 
     /** Whether it waits on other jobs at all. */
@@ -197,6 +199,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private List<JobId> afterOk = List.of();
         private List<JobId> afterOkTasks = List.of();
         private RetryPolicy retryPolicy;
+        private CheckpointRequest checkpointRequest;
         private boolean hold;
         private Integer nice;
         private Integer retries;
@@ -221,6 +224,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder afterOk(List<JobId> value) { this.afterOk = value; return this; }
         public Builder afterOkTasks(List<JobId> value) { this.afterOkTasks = value; return this; }
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
+        public Builder checkpointRequest(CheckpointRequest value) { this.checkpointRequest = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
         public Builder retries(Integer value) { this.retries = value; return this; }
@@ -228,7 +232,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy, checkpointRequest);
         }
     }
 }

@@ -63,14 +63,11 @@ public record RetryPolicy(Backoff backoff, RetryOn on) {
         }
 
         private static long seconds(String text) {
-            String t = text.toLowerCase(Locale.ROOT);
-            long unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
-            String digits = t.endsWith("h") || t.endsWith("m") || t.endsWith("s") ? t.substring(0, t.length() - 1) : t;
-            long value = Long.parseLong(digits);
-            if (value < 0 || value > 30L * 24 * 3600) {
+            try {
+                return TimeSpecs.parseDurationSeconds(text, "backoff");
+            } catch (InvalidInputException e) {
                 throw new NumberFormatException(text);
             }
-            return value * unit;
         }
 
         long delayMillis(JobId job, int retry) {

@@ -42,6 +42,22 @@ public final class TimeSpecs {
         }
     }
 
+    /** A duration as {@code 90s}, {@code 30m}, {@code 2h} or {@code 1d} (a bare number is seconds); returns seconds. */
+    public static long parseDurationSeconds(String text, String field) {
+        String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = t.endsWith("d") ? 86_400 : t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
+        String digits = t.isEmpty() || Character.isDigit(t.charAt(t.length() - 1)) ? t : t.substring(0, t.length() - 1);
+        try {
+            long value = Long.parseLong(digits);
+            if (value >= 1 && value <= 365L * 86_400 / unit) {
+                return value * unit;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new InvalidInputException(field, text, "give a positive duration such as 90s, 30m, 2h or 1d");
+    }
+
     /**
      * A deadline: an ISO instant ({@code 2026-12-01T12:00:00Z}), a local date-time
      * ({@code 2026-12-01T12:00}) in {@code zone}, or a relative {@code +90m}, {@code +2h}, {@code +3d}.

@@ -1,5 +1,7 @@
 package dev.labq.core.execution;
 
+import dev.labq.core.domain.CheckpointRef;
+import dev.labq.core.domain.CheckpointRequest;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.state.JobChange;
 import dev.labq.core.state.JobStatus;
@@ -29,6 +31,8 @@ public final class AttemptSupervisor {
     private final Set<String> launchedHere = new HashSet<>();
     private final Set<Long> timedOut = new HashSet<>();
     private final Map<Long, Long> killAt = new HashMap<>();
+    /** When each running attempt that asked for checkpoints ({@code --checkpoint-every}) was last asked. */
+    private final Map<Long, Long> checkpointAskedAt = new HashMap<>();
     /** Attempts whose dispatch this run folded while replaying: never forked, so started once caught up. */
     private final Set<Long> startAfterReplay = new HashSet<>();
 
@@ -70,6 +74,7 @@ public final class AttemptSupervisor {
             running.remove(id);
             killAt.remove(id);
             timedOut.remove(id);
+            checkpointAskedAt.remove(id);
         }
     }
 
@@ -107,6 +112,30 @@ public final class AttemptSupervisor {
             }
             return true;
         });
+    }
+
+    /**
+     * Asks each running attempt whose job wants checkpoints on an interval for one, by its signal, once the
+     * interval has passed since it started, last committed a checkpoint, or was last asked.
+     */
+    public void requestCheckpoints() {
+        long now = clock.millis();
+        for (JobStatus job : running.values()) {
+            CheckpointRequest wish = job.spec().checkpointRequest();
+            if (wish == null || job.startMillis() == null || job.cancelRequested() || killAt.containsKey(job.id().value())) {
+                continue;
+            }
+            long since = job.startMillis();
+            CheckpointRef last = job.lastCheckpoint();
+            if (last != null && last.attempt() == job.attempt()) {
+                since = Math.max(since, last.createdMillis());
+            }
+            since = Math.max(since, checkpointAskedAt.getOrDefault(job.id().value(), Long.MIN_VALUE));
+            if (now - since >= wish.everySeconds() * 1000) {
+                checkpointAskedAt.put(job.id().value(), now);
+                executor.requestCheckpoint(job.id(), job.attempt(), wish.signal());
+            }
+        }
     }
 
     /** The attempts the journal says are running. */

@@ -24,6 +24,10 @@ public interface JobExecutor extends AutoCloseable {
     /** Stops an attempt at once (SIGKILL). */
     void kill(JobId job, int attempt);
 
+    /** Asks a running attempt for a checkpoint by {@code signal} (its name, as USR1); nothing for work that takes none. */
+    default void requestCheckpoint(JobId job, int attempt, String signal) {
+    }
+
     /**
      * Watches an attempt started by an earlier scheduler run, if its process is still the one started then
      * (pid 0: the start was never confirmed, so the executor looks for the attempt's process itself).

@@ -266,6 +266,27 @@ public final class ProcessExecutor implements JobExecutor {
     }
 
     /**
+     * Sends {@code signal} to the job's own process (the wrapper's child), not to its children: the job decides
+     * how it checkpoints, and a child that does not handle the signal would die of it.
+     */
+    @Override
+    public void requestCheckpoint(JobId job, int attempt, String signal) {
+        Running slot = running.get(key(job, attempt));
+        ProcessHandle wrapper = slot == null ? null : slot.handle;
+        if (wrapper == null) {
+            return;
+        }
+        wrapper.children().forEach(child -> {
+            try {
+                new ProcessBuilder("kill", "-s", signal, Long.toString(child.pid()))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (IOException e) {
+                // the next interval asks again
+            }
+        });
+    }
+
+    /**
      * Signals the job's process, then its descendants as they were before: the job first, so a shell cannot
      * see its child die and run the rest of its script; the snapshot first, because descendants of a dead
      * process are reparented and can no longer be found.

@@ -30,6 +30,11 @@ public final class RoutingExecutor implements JobExecutor {
     }
 
     @Override
+    public void requestCheckpoint(JobId job, int attempt, String signal) {
+        processes.requestCheckpoint(job, attempt, signal);
+    }
+
+    @Override
     public void kill(JobId job, int attempt) {
         processes.kill(job, attempt);
         tasks.kill(job, attempt);
