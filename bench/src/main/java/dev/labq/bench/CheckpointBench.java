@@ -54,11 +54,11 @@ public final class CheckpointBench implements Harness {
         try {
             Path home = Files.createTempDirectory("labq-checkpoint-bench");
             Path launcher = HarnessArgs.root().resolve("labq");
-            run(launcher, home, List.of("--version")); // builds the CLI when stale, untimed
+            CliLatencyBench.run(launcher, home, List.of("--version")); // builds the CLI when stale, untimed
             Process serve = new ProcessBuilder(launcher.toString(), "serve", "--home", home.toString())
                     .redirectErrorStream(true).redirectOutput(home.resolve("serve.log").toFile()).start();
             try {
-                awaitSocket(home, serve);
+                CliLatencyBench.awaitSocket(home, serve);
                 overhead(launcher, home, pairs, steps, everyMs, out, results);
                 cycle(launcher, home, quick ? 256 : 1024, out, results);
             } finally {
@@ -84,12 +84,23 @@ public final class CheckpointBench implements Harness {
         double[] ratios = new double[pairs];
         double sumWith = 0;
         double sumWithout = 0;
+        double writeMs = 0;
+        double commitMs = 0;
+        int measured = 0;
         for (int p = 0; p < pairs; p++) {
             List<String> log = job(launcher, home, List.of("--steps", Integer.toString(steps), "--state-mib", "256"), 0);
             double without = number(log, "RUN_MS");
             log = job(launcher, home, List.of("--steps", Integer.toString(steps), "--state-mib", "256", "--every-ms", Integer.toString(everyMs)), 0);
             double with = number(log, "RUN_MS");
             long checkpoints = log.stream().filter(l -> l.startsWith("CHECKPOINT_START")).count();
+            for (String line : log) { // "CHECKPOINT_MS write W commit C": the job's own write, and labq's commit
+                if (line.startsWith("CHECKPOINT_MS ")) {
+                    String[] f = line.split(" ");
+                    writeMs += Double.parseDouble(f[2]);
+                    commitMs += Double.parseDouble(f[4]);
+                    measured++;
+                }
+            }
             ratios[p] = (with - without) / without * 100;
             sumWith += with;
             sumWithout += without;
@@ -100,6 +111,10 @@ public final class CheckpointBench implements Harness {
         results.metric("ckpt.overhead.pct", ratios[pairs / 2], "%");
         results.metric("ckpt.overhead.run_with_s", sumWith / pairs / 1000, "s");
         results.metric("ckpt.overhead.run_without_s", sumWithout / pairs / 1000, "s");
+        if (measured > 0) {
+            results.metric("ckpt.state_write_ms", writeMs / measured, "ms");   // the job writing its 256 MiB
+            results.metric("ckpt.commit_ms", commitMs / measured, "ms");       // `labq checkpoint commit`, start to return
+        }
     }
 
     private void cycle(Path launcher, Path home, int mib, PrintStream out, ResultLines results)
@@ -211,24 +226,5 @@ public final class CheckpointBench implements Harness {
     private static double number(List<String> log, String key) {
         return log.stream().filter(l -> l.startsWith(key + " ")).mapToDouble(l -> Double.parseDouble(l.substring(key.length() + 1)))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no " + key + " line in " + log));
-    }
-
-    private static void run(Path launcher, Path home, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(launcher.toString()));
-        command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("`" + String.join(" ", command) + "` failed");
-        }
-    }
-
-    private static void awaitSocket(Path home, Process serve) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(home.resolve("scheduler.sock"))) {
-            if (!serve.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("labq serve did not start; see " + home.resolve("serve.log"));
-            }
-            serve.waitFor(50, TimeUnit.MILLISECONDS);
-        }
     }
 }

@@ -142,7 +142,8 @@ public final class CliLatencyBench implements Harness {
         return seconds;
     }
 
-    private static void run(Path launcher, Path home, List<String> args) throws IOException, InterruptedException {
+    /** Runs {@code ./labq ARGS}; throws unless it exits 0 within 10 minutes. */
+    static void run(Path launcher, Path home, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(args);
@@ -155,7 +156,8 @@ public final class CliLatencyBench implements Harness {
         }
     }
 
-    private static void awaitSocket(Path home, Process serve) throws InterruptedException {
+    /** Waits until {@code serve} listens on the home's socket; throws if it dies or takes over 2 minutes. */
+    static void awaitSocket(Path home, Process serve) throws InterruptedException {
         Path socket = home.resolve("scheduler.sock");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(socket)) {

@@ -117,7 +117,7 @@ public final class LabqScheduler implements AutoCloseable {
             JobTable table = rebuilding ? new JobTable() : ViewProjection.load(views);
             UsageLedger ledger = rebuilding ? new UsageLedger(config) : ViewProjection.loadLedger(views, config, table);
             ExecutionListener reports = new JournalingListener(journal, clock);
-            this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports, checkpoints);
+            this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports, checkpoints, clock);
             openedExecutor = new RoutingExecutor(b.processExecutor != null ? b.processExecutor.apply(reports)
                     : new ProcessExecutor(home, reports, checkpoints), tasks);
             this.executor = openedExecutor;

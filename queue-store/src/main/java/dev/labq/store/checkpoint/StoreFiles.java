@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** The durable-file steps every provider takes: write and fsync, fsync a directory, rename into place, remove trees. */
-final class StoreFiles {
+public final class StoreFiles {
     private StoreFiles() {
     }
 
@@ -46,7 +46,8 @@ final class StoreFiles {
         forceDirectory(file.getParent());
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /** Deletes {@code root} and everything under it; nothing when it is not there. */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

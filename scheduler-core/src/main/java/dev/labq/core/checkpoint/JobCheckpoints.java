@@ -11,6 +11,7 @@ import dev.labq.store.checkpoint.Checkpoint;
 import dev.labq.store.checkpoint.CheckpointException;
 import dev.labq.store.checkpoint.CheckpointStore;
 import dev.labq.store.checkpoint.CheckpointStores;
+import dev.labq.store.checkpoint.StoreFiles;
 import dev.labq.store.checkpoint.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * labq's checkpoint protocol for jobs, over the configured {@link CheckpointStore}: a job writes its state into
@@ -76,27 +75,16 @@ public final class JobCheckpoints implements AutoCloseable {
      * no checkpoint, and is removed.
      */
     public Path prepareStaging(JobId job, int attempt) throws IOException {
-        deleteTree(home.checkpoints().resolve("staging").resolve(job.toString()));
+        StoreFiles.deleteTree(home.checkpoints().resolve("staging").resolve(job.toString()));
         return Files.createDirectories(staging(job, attempt));
     }
 
     /** Removes what the ended attempt left uncommitted in its staging directory. */
     public void discardStaging(JobId job, int attempt) {
         try {
-            deleteTree(staging(job, attempt));
+            StoreFiles.deleteTree(staging(job, attempt));
         } catch (IOException e) {
             // left for the job's next attempt to clear
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

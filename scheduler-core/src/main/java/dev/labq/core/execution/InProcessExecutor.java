@@ -4,6 +4,7 @@ import dev.labq.core.LabqException;
 import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.event.JournalEvent;
+import dev.labq.core.time.Clock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,18 +28,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InProcessExecutor implements JobExecutor {
     private final ExecutionListener listener;
     private final JobCheckpoints checkpoints;
+    private final Clock clock;
     private final ExecutorService pool;
     private final Map<Long, LabqTask> tasks = new ConcurrentHashMap<>();
     private final Map<Long, Attempt> running = new ConcurrentHashMap<>();
 
     public InProcessExecutor(int threads, ExecutionListener listener) {
-        this(threads, listener, null);
+        this(threads, listener, null, Clock.system());
     }
 
     /** An executor whose {@link CheckpointingTask}s checkpoint through {@code checkpoints}. */
-    public InProcessExecutor(int threads, ExecutionListener listener, JobCheckpoints checkpoints) {
+    public InProcessExecutor(int threads, ExecutionListener listener, JobCheckpoints checkpoints, Clock clock) {
         this.listener = listener;
         this.checkpoints = checkpoints;
+        this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "labq-task-" + n.incrementAndGet());
@@ -165,7 +168,7 @@ public final class InProcessExecutor implements JobExecutor {
                 throw new LabqException(LabqException.Kind.STORAGE, "checkpoint of job " + job + " cannot be staged ("
                         + e.getMessage() + "); the one before stays the newest", e);
             }
-            JournalEvent.CheckpointCommitted committed = store.commitRunning(job, attempt, System.currentTimeMillis());
+            JournalEvent.CheckpointCommitted committed = store.commitRunning(job, attempt, clock.millis());
             listener.journal(committed);
             return committed.number();
         }

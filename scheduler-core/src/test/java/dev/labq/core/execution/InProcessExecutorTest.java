@@ -195,7 +195,7 @@ class InProcessExecutorTest {
         executor.close();
         dev.labq.core.checkpoint.JobCheckpoints checkpoints = new dev.labq.core.checkpoint.JobCheckpoints(
                 dev.labq.core.LabqHome.of(home), dev.labq.core.config.LabqConfig.Checkpoints.DEFAULTS);
-        executor = new InProcessExecutor(1, reports, checkpoints);
+        executor = new InProcessExecutor(1, reports, checkpoints, dev.labq.core.time.Clock.system());
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         executor.register(JobId.of(5), LabqTask.checkpointing(context -> {
             int step = context.restore().map(b -> Integer.parseInt(new String(b))).orElse(0);
