@@ -46,7 +46,8 @@ public final class TimeSpecs {
     public static long parseDurationSeconds(String text, String field) {
         String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
         long unit = t.endsWith("d") ? 86_400 : t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : 1;
-        String digits = t.isEmpty() || Character.isDigit(t.charAt(t.length() - 1)) ? t : t.substring(0, t.length() - 1);
+        boolean suffixed = t.endsWith("s") || t.endsWith("m") || t.endsWith("h") || t.endsWith("d");
+        String digits = suffixed ? t.substring(0, t.length() - 1) : t;
         try {
             long value = Long.parseLong(digits);
             if (value >= 1 && value <= 365L * 86_400 / unit) {
