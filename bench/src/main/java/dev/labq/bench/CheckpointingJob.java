@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The job {@code bench/run checkpoint} runs under a real scheduler: CPU-bound steps (SHA-256 over 1 MiB) on a state
  * of {@code --state-mib} MiB, writing the state into {@code $LABQ_CHECKPOINT_DIR} and running
- * {@code labq checkpoint commit} every {@code --every-ms} (0: never). With {@code --cycle}, attempt 1 checkpoints
- * once and kills itself with SIGKILL; a later attempt restores from {@code $LABQ_RESUME_FROM} and prints when its
- * first step after the restore begins. Prints {@code RUN_MS}, {@code CHECKPOINT_START} and {@code RESUMED} lines.
+ * {@code labq checkpoint commit} every {@code --every-ms} (0: never). With {@code --background} it checkpoints the
+ * way CheckFreq (FAST'21) does: the step loop only copies the state into a snapshot buffer, and a second thread
+ * writes and commits the snapshot while the steps go on (the next checkpoint waits for it). With {@code --cycle},
+ * attempt 1 checkpoints once and kills itself with SIGKILL; a later attempt restores from {@code $LABQ_RESUME_FROM}
+ * and prints when its first step after the restore begins. Prints {@code RUN_MS}, {@code CHECKPOINT_START} and
+ * {@code RESUMED} lines.
  */
 public final class CheckpointingJob {
     private CheckpointingJob() {
@@ -28,6 +32,7 @@ public final class CheckpointingJob {
         long everyMs = Long.parseLong(value(a, "--every-ms", "0"));
         boolean cycle = a.contains("--cycle");
         byte[] state = new byte[stateMib << 20];
+        Snapshots snapshots = a.contains("--background") ? new Snapshots(state.length) : null;
         String resume = System.getenv("LABQ_RESUME_FROM");
         if (resume != null) {
             try (var in = Files.newInputStream(Path.of(resume, "state"))) {
@@ -45,14 +50,55 @@ public final class CheckpointingJob {
             step(state, i);
             if (everyMs > 0 && System.nanoTime() - last >= TimeUnit.MILLISECONDS.toNanos(everyMs) || cycle && i == 0) {
                 System.out.println("CHECKPOINT_START " + System.currentTimeMillis());
-                checkpoint(state);
+                if (snapshots == null) {
+                    checkpoint(state);
+                } else {
+                    snapshots.take(state);
+                }
                 if (cycle) {
                     new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
                 }
                 last = System.nanoTime();
             }
         }
+        if (snapshots != null) {
+            snapshots.awaitPersisted(); // the last checkpoint is part of the run
+        }
         System.out.println("RUN_MS " + (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** One snapshot buffer and one writer thread: the step loop pays for a memory copy, not for the file system. */
+    private static final class Snapshots {
+        private final byte[] snapshot;
+        private Thread persisting;
+        private volatile Exception failed;
+
+        Snapshots(int size) {
+            snapshot = new byte[size];
+            Arrays.fill(snapshot, (byte) 1); // touched now, so the first copy does not pay for fresh pages
+        }
+
+        void take(byte[] state) throws InterruptedException {
+            awaitPersisted(); // one snapshot in flight: the loop waits only when checkpoints outrun the writer
+            System.arraycopy(state, 0, snapshot, 0, state.length);
+            persisting = new Thread(() -> {
+                try {
+                    checkpoint(snapshot);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    failed = e;
+                }
+            }, "persist");
+            persisting.start();
+        }
+
+        void awaitPersisted() throws InterruptedException {
+            if (persisting != null) {
+                persisting.join();
+            }
+            if (failed != null) {
+                throw new IllegalStateException("checkpoint failed", failed);
+            }
+        }
     }
 
     /** One step of work: hashes a 1 MiB slice of the state and writes the digest back into it. */

@@ -81,6 +81,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-d", "--dependency"}, paramLabel = "afterok:ID[:ID...]", description = "start only after these jobs complete successfully: an array's id waits for all its tasks, ARRAY_TASK (12_3) for one")
     String dependency;
 
+    @Option(names = "--kill-on-invalid-dep", paramLabel = "yes|no", description = {
+            "when a job it depends on ends unsuccessfully after its retries: yes cancels this one (DependencyNeverSatisfied),",
+            "no keeps it pending (DependencyFailed) until that job is requeued and completes; default: scheduler.killInvalidDependency"})
+    String killOnInvalidDep;
+
     @Option(names = "--retries", paramLabel = "N", description = "start an attempt that fails or times out again, up to N times (0..100)")
     Integer retries;
 
@@ -122,7 +127,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--file", paramLabel = "JOBS.jsonl", description = {
             "submit many jobs at once, all or none: one JSON object per line with submit's long option names",
-            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, retries, backoff, retry-on, dependency,",
+            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, retries, backoff, retry-on, dependency, kill-on-invalid-dep,",
             "hold, chdir, env: {K: V}, wrap) and command: [program, args...]; options given here are every line's defaults"})
     Path file;
 
@@ -373,8 +378,21 @@ final class SubmitCommand implements Callable<Integer> {
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencies.stream().filter(JobRef::wholeArray).map(JobRef::id).toList(),
                 Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null, retryPolicy(d),
-                checkpointRequest(d));
+                checkpointRequest(d), killOnInvalidDep(first(killOnInvalidDep, d.killOnInvalidDep)));
         return new Submission(spec, dependencies.stream().filter(ref -> !ref.wholeArray()).toList());
+    }
+
+    /** Slurm's yes|no of {@code --kill-on-invalid-dep}, or null for the scheduler's default. */
+    private static Boolean killOnInvalidDep(String text) {
+        if (text == null) {
+            return null;
+        }
+        return switch (text) {
+            case "yes" -> true;
+            case "no" -> false;
+            default -> throw new InvalidInputException("kill-on-invalid-dep", text,
+                    "use yes (cancel it when a dependency fails) or no (keep it pending until that job completes)");
+        };
     }
 
     /** When labq asks for checkpoints, as the options (or the script's directives) say; null for never. */

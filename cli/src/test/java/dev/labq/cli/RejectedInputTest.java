@@ -57,6 +57,7 @@ class RejectedInputTest {
                 reject(ExitCodes.INVALID_INPUT, "submit --importance 2000000 -- true", "importance=2000000", "0 to 1000000"),
                 reject(ExitCodes.INVALID_INPUT, "submit --retries 101 -- true", "retries=101", "0 (default) to 100"),
                 reject(ExitCodes.INVALID_INPUT, "submit --backoff soon -- true", "backoff=soon", "exp:10s:10m"),
+                reject(ExitCodes.INVALID_INPUT, "submit --kill-on-invalid-dep maybe -- true", "kill-on-invalid-dep=maybe", "yes"),
                 reject(ExitCodes.INVALID_INPUT, "submit --retry-on oom -- true", "retry-on=oom", "timeout or signal"),
                 reject(ExitCodes.INVALID_INPUT, "submit --checkpoint-every soon -- true", "checkpoint-every=soon", "30m"),
                 reject(ExitCodes.INVALID_INPUT, "submit --checkpoint-every 1m --checkpoint-signal TERM -- true",

@@ -49,6 +49,7 @@ public final class JobCheckpoints implements AutoCloseable {
     private final LabqHome home;
     private final CheckpointStore store;
     private final int keep;
+    private final boolean keepCompleted;
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private ExecutorService persisting;
 
@@ -56,6 +57,7 @@ public final class JobCheckpoints implements AutoCloseable {
         this.home = home;
         this.store = CheckpointStores.open(config.store(), home.checkpoints().resolve(config.store()));
         this.keep = config.keep();
+        this.keepCompleted = config.keepCompleted();
     }
 
     public CheckpointStore store() {
@@ -238,6 +240,28 @@ public final class JobCheckpoints implements AutoCloseable {
             throw translate(e);
         }
         return new JournalEvent.CheckpointDeleted(job, number);
+    }
+
+    /**
+     * A job has completed: unless {@code checkpoints.keepCompleted}, its checkpoints are deleted in the background,
+     * after its commits still under way, each deletion handed to {@code journal}. What the store no longer holds
+     * (a replay, a second call) is skipped. Returns when the deletions are done.
+     */
+    public CompletableFuture<Void> discardCompleted(JobId job, Consumer<JournalEvent> journal) {
+        if (keepCompleted) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> pending = inFlight.getOrDefault(job.value(), CompletableFuture.completedFuture(null));
+        return pending.<Void>handleAsync((done, failed) -> {
+            for (Checkpoint c : store.list(job.toString())) {
+                journal.accept(delete(job, c.number()));
+            }
+            return null;
+        }, persisting()).whenComplete((done, failed) -> {
+            if (failed != null) {
+                LOG.warn("the checkpoints of completed job {} could not all be deleted: {}", job, failed.toString());
+            }
+        });
     }
 
     /** The job's checkpoints in the store, oldest first, each verified now. */

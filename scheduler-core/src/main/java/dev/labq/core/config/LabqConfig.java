@@ -66,14 +66,20 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
 
     /**
      * Where checkpoints are kept: the store provider by name ({@code filesystem}, or {@code chunked} for incremental
-     * ones) and how many of each job's newest are kept.
+     * ones), how many of each job's newest are kept, and whether they outlive a job that completes (by default
+     * they go with it, as HTCondor's do: nothing resumes from them, and a job's states would otherwise fill the disk).
      */
-    public record Checkpoints(String store, Integer keep) {
-        public static final Checkpoints DEFAULTS = new Checkpoints(null, null);
+    public record Checkpoints(String store, Integer keep, Boolean keepCompleted) {
+        public static final Checkpoints DEFAULTS = new Checkpoints(null, null, null);
+
+        public Checkpoints(String store, Integer keep) {
+            this(store, keep, null);
+        }
 
         public Checkpoints {
             store = store == null ? dev.labq.store.checkpoint.CheckpointStores.DEFAULT : store;
             keep = keep == null ? 3 : keep;
+            keepCompleted = keepCompleted != null && keepCompleted;
             if (!dev.labq.store.checkpoint.CheckpointStores.names().contains(store)) {
                 throw new InvalidInputException("store", store, "use one of " + dev.labq.store.checkpoint.CheckpointStores.names());
             }
@@ -194,9 +200,13 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
      *                    strict priority
      * @param policy      the priority policy by name: {@code multifactor} (the default) or
      *                    {@code importance-deadline-age} (labq's first policy: lexicographic)
+     * @param killInvalidDependency Slurm's {@code kill_invalid_depend}: a job whose dependency ended unsuccessfully
+     *                    (after its retries) is cancelled with {@code DependencyNeverSatisfied} (true, the default),
+     *                    or waits with {@code DependencyFailed} for it to be requeued (false); a job's own
+     *                    {@code --kill-on-invalid-dep} wins
      */
     public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts,
-                           String backfill, String policy) {
+                           String backfill, String policy, Boolean killInvalidDependency) {
         public static final String BACKFILL_EASY = "easy";
         public static final String BACKFILL_NONE = "none";
         public static final String POLICY_MULTIFACTOR = "multifactor";
@@ -209,6 +219,11 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
 
         public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts) {
             this(killGraceSeconds, inProcessThreads, defaultProject, maxAttempts, null, null);
+        }
+
+        public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts,
+                        String backfill, String policy) {
+            this(killGraceSeconds, inProcessThreads, defaultProject, maxAttempts, backfill, policy, null);
         }
 
         public Settings {
@@ -229,6 +244,7 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
             if (!backfill.equals(BACKFILL_EASY) && !backfill.equals(BACKFILL_NONE)) {
                 throw new InvalidInputException("backfill", backfill, "use easy or none");
             }
+            killInvalidDependency = killInvalidDependency == null || killInvalidDependency;
             policy = policy == null ? POLICY_MULTIFACTOR : policy;
             if (!POLICIES.contains(policy)) {
                 throw new InvalidInputException("policy", policy, "use one of " + POLICIES);

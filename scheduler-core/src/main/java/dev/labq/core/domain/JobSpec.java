@@ -35,6 +35,10 @@ import java.util.Map;
  *                      also an array's first task, whose id in {@code afterOk} would stand for the whole array
  * @param retryPolicy   which failures {@code retries} retries and how long each retry waits; null: any, at once
  * @param checkpointRequest when and how labq asks the job for a checkpoint by signal, or null for never
+ * @param killInvalidDependency Slurm's {@code --kill-on-invalid-dep}: when a job it waits on ends unsuccessfully
+ *                      (after its retries), it is cancelled with {@code DependencyNeverSatisfied} (null or true,
+ *                      labq's default) or stays pending with {@code DependencyFailed} (false) until that job is
+ *                      requeued and completes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
@@ -42,7 +46,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                       Integer retries, PipelineTask pipeline, ArrayTask array,
                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks, RetryPolicy retryPolicy,
-                      CheckpointRequest checkpointRequest) {
+                      CheckpointRequest checkpointRequest, Boolean killInvalidDependency) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
@@ -54,7 +58,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                    PipelineTask pipeline) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null, null, null);
     }
 
     /** A spec of a job submitted on its own. */
@@ -62,7 +66,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null, null, null);
     }
 
     /** A spec with the default nice (0). */
@@ -70,7 +74,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null, null, null);
     }
 
     public JobSpec {
@@ -115,26 +119,38 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
     }
 
     /** The same spec with {@code policy} for its retries, and {@code count} retries when it sets none. */
     public JobSpec withRetryDefaults(Integer count, RetryPolicy policy) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
                 deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries != null ? retries : count, pipeline, array,
-                afterOkTasks, retryPolicy != null ? retryPolicy : policy, checkpointRequest);
+                afterOkTasks, retryPolicy != null ? retryPolicy : policy, checkpointRequest, killInvalidDependency);
+    }
+
+    /** The same spec with {@code kill} as its {@code killInvalidDependency} when it sets none. */
+    public JobSpec withKillInvalidDependencyDefault(boolean kill) {
+        return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy,
+                checkpointRequest, killInvalidDependency != null ? killInvalidDependency : kill);
+    }
+
+    /** Whether it waits, rather than being cancelled, when a job it depends on can never complete. */
+    public boolean waitsOnFailedDependency() {
+        return Boolean.FALSE.equals(killInvalidDependency) || pipeline != null && pipeline.holdOnFailure();
     }
 
     /** The same spec after the array tasks {@code tasks}, each on its own, as well. */
     public JobSpec withAfterOkTasks(List<JobId> tasks) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy, checkpointRequest);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy, checkpointRequest, killInvalidDependency);
     }
 
     /** The same spec as task {@code task} of an array. */
     public JobSpec asArrayTask(ArrayTask task) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy, checkpointRequest);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -143,13 +159,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
     }
 
     /** The same spec as job {@code task} of a pipeline, after {@code newAfterOk}, with {@code newDeadline}. */
     public JobSpec inPipeline(PipelineTask task, List<JobId> newAfterOk, Long newDeadline) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy, checkpointRequest);
+                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy, checkpointRequest, killInvalidDependency);
     }
 
     /** Whether it waits on other jobs at all. */
@@ -200,6 +216,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private List<JobId> afterOkTasks = List.of();
         private RetryPolicy retryPolicy;
         private CheckpointRequest checkpointRequest;
+        private Boolean killInvalidDependency;
         private boolean hold;
         private Integer nice;
         private Integer retries;
@@ -225,6 +242,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder afterOkTasks(List<JobId> value) { this.afterOkTasks = value; return this; }
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
         public Builder checkpointRequest(CheckpointRequest value) { this.checkpointRequest = value; return this; }
+        public Builder killInvalidDependency(Boolean value) { this.killInvalidDependency = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
         public Builder retries(Integer value) { this.retries = value; return this; }
@@ -232,7 +250,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy, checkpointRequest);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
         }
     }
 }

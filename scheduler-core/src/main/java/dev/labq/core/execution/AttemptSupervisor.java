@@ -76,6 +76,9 @@ public final class AttemptSupervisor {
             timedOut.remove(id);
             checkpointAskedAt.remove(id);
         }
+        if (recovered && after.state() == JobState.COMPLETED && (before == null || before.state() != JobState.COMPLETED)) {
+            executor.completed(after); // not in a replay: a job completed then may have been requeued since
+        }
     }
 
     /** Starts an attempt. */

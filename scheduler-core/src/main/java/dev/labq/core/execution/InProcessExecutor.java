@@ -3,6 +3,7 @@ package dev.labq.core.execution;
 import dev.labq.core.LabqException;
 import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.domain.JobId;
+import dev.labq.core.state.JobStatus;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.time.Clock;
 
@@ -115,6 +116,13 @@ public final class InProcessExecutor implements JobExecutor {
                     a.thread.interrupt();
                 }
             }
+        }
+    }
+
+    @Override
+    public void completed(JobStatus job) {
+        if (checkpoints != null) {
+            checkpoints.discardCompleted(job.id(), listener::journal);
         }
     }
 

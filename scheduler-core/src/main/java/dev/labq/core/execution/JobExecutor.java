@@ -1,6 +1,7 @@
 package dev.labq.core.execution;
 
 import dev.labq.core.domain.JobId;
+import dev.labq.core.state.JobStatus;
 
 import java.util.OptionalInt;
 
@@ -26,6 +27,10 @@ public interface JobExecutor extends AutoCloseable {
 
     /** Asks a running attempt for a checkpoint by {@code signal} (its name, as USR1); nothing for work that takes none. */
     default void requestCheckpoint(JobId job, int attempt, String signal) {
+    }
+
+    /** A job has completed: what it kept to resume from (its checkpoints) can go. */
+    default void completed(JobStatus job) {
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.labq.core.LabqHome;
 import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
+import dev.labq.core.state.JobStatus;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.event.JournalEvent;
 
@@ -249,6 +250,13 @@ public final class ProcessExecutor implements JobExecutor {
             if (slot.handle != null) {
                 signal(slot.handle, false);
             }
+        }
+    }
+
+    @Override
+    public void completed(JobStatus job) {
+        if (checkpoints != null) {
+            checkpoints.discardCompleted(job.id(), listener::journal);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.labq.core.execution;
 
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobKind;
+import dev.labq.core.state.JobStatus;
 
 import java.util.OptionalInt;
 
@@ -32,6 +33,11 @@ public final class RoutingExecutor implements JobExecutor {
     @Override
     public void requestCheckpoint(JobId job, int attempt, String signal) {
         processes.requestCheckpoint(job, attempt, signal);
+    }
+
+    @Override
+    public void completed(JobStatus job) {
+        (job.spec().kind() == JobKind.TASK ? tasks : processes).completed(job);
     }
 
     @Override

@@ -45,6 +45,9 @@ public final class SubmissionValidator {
         if (defaults != null) {
             spec = spec.withRetryDefaults(defaults.retries(), defaults.policy());
         }
+        if (!config.scheduler().killInvalidDependency()) { // journaled with the job, so a replay decides alike
+            spec = spec.withKillInvalidDependencyDefault(false);
+        }
         requireFuture(spec.deadlineMillis(), nowMillis);
         budgets.requireCanEverStart(spec);
         return spec;

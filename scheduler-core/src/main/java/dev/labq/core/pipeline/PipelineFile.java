@@ -2,6 +2,7 @@ package dev.labq.core.pipeline;
 
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.Resources;
+import dev.labq.core.domain.RetryPolicy;
 import dev.labq.core.domain.TimeSpecs;
 import dev.labq.core.pipeline.SourceTree.Document;
 import dev.labq.core.pipeline.SourceTree.Kind;
@@ -52,7 +53,7 @@ public final class PipelineFile {
             Set.of("pipeline", "project", "dedup", "policy", "onFailure", "deadline", "identity", "workflows", "tasks");
     static final Set<String> WORKFLOW_KEYS = Set.of("name", "tasks");
     static final Set<String> TASK_KEYS = Set.of("name", "tool", "config", "run", "shell", "resources", "time", "after",
-            "inputs", "outputs", "stage", "retries", "env");
+            "inputs", "outputs", "stage", "retries", "backoff", "retryOn", "env");
     static final Set<String> RESOURCE_KEYS = Set.of("cpus", "mem", "gpus", "gpuType");
 
     private PipelineFile() {
@@ -189,9 +190,10 @@ public final class PipelineFile {
         String stage = optionalText(keys.get("stage"), place);
         int retryCount = retries == null ? 0 : whole(retries, place, "retries");
         Map<String, String> env = env(keys.get("env"), place);
+        RetryPolicy retryPolicy = retryPolicy(keys.get("backoff"), keys.get("retryOn"), place);
         try {
             return new TaskSpec(name, tool, configValue, argv, shell, resources, time, after, inputs, outputs, stage,
-                    retryCount, env);
+                    retryCount, env, retryPolicy);
         } catch (InvalidPipelineException e) {
             // The task's own checks name the field relative to the task; put its path and workflow in front.
             throw e.within(t.path(), workflowPlace);
@@ -244,6 +246,27 @@ public final class PipelineFile {
             throw new InvalidPipelineException(node.path(), place, "time", node.text(),
                     "give seconds (3600) or a Slurm limit as text: \"30\" (minutes), 1:00:00, 2-00:00:00");
         }
+    }
+
+    /** {@code backoff:} and {@code retryOn:} as {@code labq submit --backoff / --retry-on} take them; null when neither is given. */
+    private static RetryPolicy retryPolicy(Node backoff, Node retryOn, String place) {
+        RetryPolicy.Backoff wait = null;
+        RetryPolicy.RetryOn on = null;
+        if (backoff != null && backoff.kind() != Kind.NULL) {
+            try {
+                wait = RetryPolicy.Backoff.parse(scalar(backoff, place, "backoff"));
+            } catch (InvalidInputException e) {
+                throw new InvalidPipelineException(backoff.path(), place, "backoff", backoff.text(), e.fix());
+            }
+        }
+        if (retryOn != null && retryOn.kind() != Kind.NULL) {
+            try {
+                on = RetryPolicy.RetryOn.parse(scalar(retryOn, place, "retryOn"));
+            } catch (InvalidInputException e) {
+                throw new InvalidPipelineException(retryOn.path(), place, "retryOn", retryOn.text(), e.fix());
+            }
+        }
+        return wait == null && on == null ? null : new RetryPolicy(wait, on);
     }
 
     private static Map<String, String> env(Node node, String place) {

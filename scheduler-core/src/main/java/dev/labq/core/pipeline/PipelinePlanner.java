@@ -94,7 +94,7 @@ public final class PipelinePlanner {
             tasks.add(new PlannedTask(i, u.key, spec0.name(), spec0.tool(), spec0.stage(), spec0.config(), spec0.argv(),
                     spec0.usesShell(), spec0.resources(), spec0.timeLimitSeconds(), spec0.env(), spec0.retries(),
                     List.copyOf(dependencies), List.copyOf(u.workflows), counter, level,
-                    LandseerPriorityPolicy.priority(level, counter), reusedFrom, List.copyOf(u.outputs)));
+                    LandseerPriorityPolicy.priority(level, counter), reusedFrom, List.copyOf(u.outputs), spec0.retryPolicy()));
             if (spec0.stage() != null) {
                 stages.computeIfAbsent(spec0.stage(), s -> new ArrayList<>()).add(i);
             }
@@ -142,6 +142,7 @@ public final class PipelinePlanner {
                 : !Objects.equals(a.timeLimitSeconds(), b.timeLimitSeconds()) ? "time"
                 : !a.env().equals(b.env()) ? "env"
                 : a.retries() != b.retries() ? "retries"
+                : !Objects.equals(a.retryPolicy(), b.retryPolicy()) ? "backoff"
                 : null;
         if (field == null) {
             return;
@@ -150,12 +151,14 @@ public final class PipelinePlanner {
             case "resources" -> b.resources();
             case "time" -> b.timeLimitSeconds();
             case "env" -> b.env();
+            case "backoff" -> b.retryPolicy();
             default -> b.retries();
         };
         Object theirs = switch (field) {
             case "resources" -> a.resources();
             case "time" -> a.timeLimitSeconds();
             case "env" -> a.env();
+            case "backoff" -> a.retryPolicy();
             default -> a.retries();
         };
         String firstPlace = place(spec, first.workflow);

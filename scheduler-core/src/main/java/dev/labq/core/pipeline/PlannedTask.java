@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.domain.JobSpec;
 import dev.labq.core.domain.Resources;
+import dev.labq.core.domain.RetryPolicy;
 
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,23 @@ import java.util.Map;
  *                        named it, for example a job id); {@code null} when it is to run
  * @param outputs         the paths its uses declare they write, each once in first-use order (relative ones to the
  *                        pipeline's working directory): a result {@code dedup: project} reuses only while they exist
+ * @param retryPolicy     which failures its retries retry and how long each waits, or {@code null}: any, at once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlannedTask(int index, String taskKey, String name, String tool, String stage, Map<String, Object> config,
                           List<String> argv, boolean shell, Resources resources, Long timeLimitSeconds,
                           Map<String, String> env, int retries, List<Integer> dependencies, List<String> workflows,
                           int usageCounter, int dependencyLevel, int priority, String reusedFrom,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> outputs) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> outputs, RetryPolicy retryPolicy) {
+
+    /** A task whose retries retry any failure at once. */
+    public PlannedTask(int index, String taskKey, String name, String tool, String stage, Map<String, Object> config,
+                       List<String> argv, boolean shell, Resources resources, Long timeLimitSeconds,
+                       Map<String, String> env, int retries, List<Integer> dependencies, List<String> workflows,
+                       int usageCounter, int dependencyLevel, int priority, String reusedFrom, List<String> outputs) {
+        this(index, taskKey, name, tool, stage, config, argv, shell, resources, timeLimitSeconds, env, retries,
+                dependencies, workflows, usageCounter, dependencyLevel, priority, reusedFrom, outputs, null);
+    }
 
     public PlannedTask {
         config = CanonicalJson.normaliseMap(config, "config");
@@ -81,6 +92,7 @@ public record PlannedTask(int index, String taskKey, String name, String tool, S
                 .resources(resources)
                 .timeLimitSeconds(timeLimitSeconds)
                 .retries(retries == 0 ? null : retries)
+                .retryPolicy(retryPolicy)
                 .afterOk(afterOk)
                 .build();
     }

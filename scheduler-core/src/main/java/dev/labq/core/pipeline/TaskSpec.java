@@ -2,6 +2,7 @@ package dev.labq.core.pipeline;
 
 import dev.labq.core.domain.InvalidInputException;
 import dev.labq.core.domain.Resources;
+import dev.labq.core.domain.RetryPolicy;
 import dev.labq.core.domain.TimeSpecs;
 
 import java.util.ArrayList;
@@ -28,10 +29,20 @@ import java.util.TreeMap;
  * @param stage             a group name for progress reports, or {@code null}
  * @param retries           how many times it is run again after failing, 0 or more
  * @param env               extra environment variables (sorted by name)
+ * @param retryPolicy       which failures its retries retry and how long each waits ({@code backoff:},
+ *                          {@code retryOn:}), or {@code null}: any failure, at once
  */
 public record TaskSpec(String name, String tool, Map<String, Object> config, List<String> run, String shell,
                        Resources resources, Long timeLimitSeconds, List<String> after, List<String> inputs,
-                       List<String> outputs, String stage, int retries, Map<String, String> env) {
+                       List<String> outputs, String stage, int retries, Map<String, String> env,
+                       RetryPolicy retryPolicy) {
+
+    /** A task whose retries retry any failure at once. */
+    public TaskSpec(String name, String tool, Map<String, Object> config, List<String> run, String shell,
+                    Resources resources, Long timeLimitSeconds, List<String> after, List<String> inputs,
+                    List<String> outputs, String stage, int retries, Map<String, String> env) {
+        this(name, tool, config, run, shell, resources, timeLimitSeconds, after, inputs, outputs, stage, retries, env, null);
+    }
 
     public TaskSpec {
         if (name == null || name.isBlank()) {
@@ -153,6 +164,7 @@ public record TaskSpec(String name, String tool, Map<String, Object> config, Lis
         private String stage;
         private int retries;
         private Map<String, String> env = Map.of();
+        private RetryPolicy retryPolicy;
 
         private Builder(String name) {
             this.name = name;
@@ -171,6 +183,7 @@ public record TaskSpec(String name, String tool, Map<String, Object> config, Lis
         public Builder stage(String value) { this.stage = value; return this; }
         public Builder retries(int value) { this.retries = value; return this; }
         public Builder env(Map<String, String> value) { this.env = value; return this; }
+        public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
 
         /** A time limit as a pipeline file writes it: Slurm's forms, {@code 30} (minutes), {@code 1:00:00}, {@code 2-00:00:00}. */
         public Builder time(String limit) {
@@ -186,7 +199,7 @@ public record TaskSpec(String name, String tool, Map<String, Object> config, Lis
             @SuppressWarnings("unchecked")
             Map<String, Object> c = (Map<String, Object>) config;
             return new TaskSpec(name, tool, c, run, shell, resources, timeLimitSeconds, after, inputs, outputs,
-                    stage, retries, env);
+                    stage, retries, env, retryPolicy);
         }
     }
 }

@@ -405,9 +405,9 @@ public final class JobTable {
         return "Reused the result of job " + job.spec().pipeline().reuses();
     }
 
-    /** A pipeline task under {@code onFailure: hold}: it waits for a failed dependency to be requeued. */
+    /** A pipeline task under {@code onFailure: hold}, or a job with {@code --kill-on-invalid-dep=no}: it waits for a failed dependency to be requeued. */
     private static boolean holdsOnFailure(JobStatus job) {
-        return job.spec().pipeline() != null && job.spec().pipeline().holdOnFailure();
+        return job.spec().waitsOnFailedDependency();
     }
 
     private void put(JobStatus before, JobStatus after, List<JobChange> changes) {

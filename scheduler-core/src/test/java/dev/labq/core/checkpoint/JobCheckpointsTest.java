@@ -61,6 +61,25 @@ class JobCheckpointsTest {
     }
 
     @Test
+    void aCompletedJobsCheckpointsGoUnlessTheConfigurationKeepsThem() throws IOException {
+        JobCheckpoints c = checkpoints("filesystem", 3);
+        running(1);
+        c.prepareStaging(JOB, 1);
+        commit(c, 1, "1");
+        commit(c, 1, "2");
+        c.discardCompleted(JOB, this::apply).join();
+        assertEquals(List.of(), c.list(JOB));
+        assertEquals(List.of(), table.get(JOB).checkpoints(), "each deletion journaled");
+        c.discardCompleted(JOB, this::apply).join(); // again (a second completion): nothing left, nothing journaled
+        assertEquals(4 + 2, index, "submitted, dispatched, two commits, two deletions");
+
+        JobCheckpoints kept = new JobCheckpoints(LabqHome.of(dir), new LabqConfig.Checkpoints("filesystem", 3, true));
+        commit(kept, 1, "3");
+        kept.discardCompleted(JOB, this::apply).join();
+        assertEquals(List.of(3L), kept.list(JOB).stream().map(CheckpointInfo::number).toList());
+    }
+
+    @Test
     void theRunningAttemptCommitsAndTheJobKeepsTheNewestItsStoreKeeps() throws IOException {
         JobCheckpoints c = checkpoints("filesystem", 2);
         running(1);

@@ -59,6 +59,18 @@ class SubmissionValidatorTest {
     }
 
     @Test
+    void aSchedulerThatKeepsJobsOnFailedDependenciesRecordsItInTheJobsOwnSpecUnlessTheJobSays() {
+        LabqConfig waiting = new LabqConfig(null, CONFIG.projects(),
+                new LabqConfig.Settings(null, null, null, null, null, null, false), null);
+        SubmissionValidator v = new SubmissionValidator(waiting, MACHINE);
+        assertEquals(false, v.accept(JobSpec.process("research", "ada", "x").build(), KNOWN, NOW).killInvalidDependency());
+        assertEquals(true, v.accept(JobSpec.process("research", "ada", "x").killInvalidDependency(true).build(), KNOWN, NOW)
+                .killInvalidDependency(), "the job's own choice wins");
+        assertEquals(null, validator.accept(JobSpec.process("research", "ada", "x").build(), KNOWN, NOW).killInvalidDependency(),
+                "by default nothing is added: the job is cancelled");
+    }
+
+    @Test
     void rejectsUnknownProjectListingTheConfiguredOnes() {
         InvalidInputException e = rejected(JobSpec.process("nope", "ada", "train").build());
         assertEquals("invalid project=nope: use one of the configured projects [default, research, thesis]"

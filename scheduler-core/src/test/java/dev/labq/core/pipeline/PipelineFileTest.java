@@ -100,6 +100,8 @@ class PipelineFileTest {
                     outputs: data.npz
                     stage: pre
                     retries: 2
+                    backoff: exp:10s:10m
+                    retryOn: 1,timeout
                     env: { THREADS: 4, MODE: fast, EMPTY: "" }
                   - name: train
                     tool: trainer
@@ -124,6 +126,9 @@ class PipelineFileTest {
         assertEquals(List.of("data.npz"), prep.outputs(), "one text is a list of one");
         assertEquals("pre", prep.stage());
         assertEquals(2, prep.retries());
+        assertEquals(new dev.labq.core.domain.RetryPolicy(dev.labq.core.domain.RetryPolicy.Backoff.parse("exp:10s:10m"),
+                dev.labq.core.domain.RetryPolicy.RetryOn.parse("1,timeout")), prep.retryPolicy(), "as submit's --backoff and --retry-on");
+        assertNull(spec.tasks().get(1).retryPolicy());
         assertEquals(Map.of("THREADS", "4", "MODE", "fast", "EMPTY", ""), prep.env());
         assertEquals("prep", prep.tool(), "tool defaults to the name");
         TaskSpec train = spec.tasks().get(1);
@@ -170,8 +175,8 @@ class PipelineFileTest {
                         run: [x]
                         depends: [a]
                 """);
-        assertEquals("p.yaml line 7: workflow w, task t: invalid depends=(unknown key): remove it or use one of [after, config, env, "
-                + "inputs, name, outputs, resources, retries, run, shell, stage, time, tool] under a task", task.getMessage());
+        assertEquals("p.yaml line 7: workflow w, task t: invalid depends=(unknown key): remove it or use one of [after, backoff, config, env, "
+                + "inputs, name, outputs, resources, retries, retryOn, run, shell, stage, time, tool] under a task", task.getMessage());
         assertEquals("workflows[0].tasks[0].depends", task.path());
 
         InvalidPipelineException resources = refusal("pipeline: p\ntasks:\n  - name: t\n    run: [x]\n    resources: {memory: 4G}\n");
@@ -207,6 +212,10 @@ class PipelineFileTest {
                 refusal("pipeline: p\ntasks: [{name: t, run: [x], env: a}]\n").getMessage());
         assertEquals("p.yaml line 2: task t: invalid retries=1.5: use a whole number",
                 refusal("pipeline: p\ntasks: [{name: t, run: [x], retries: 1.5}]\n").getMessage());
+        assertEquals("p.yaml line 2: task t: invalid backoff=soon: use fixed:DELAY or exp:FIRST:MAX, e.g. fixed:10s or exp:10s:10m (s, m, h)",
+                refusal("pipeline: p\ntasks: [{name: t, run: [x], backoff: soon}]\n").getMessage());
+        assertTrue(refusal("pipeline: p\ntasks: [{name: t, run: [x], retryOn: never}]\n").getMessage()
+                .startsWith("p.yaml line 2: task t: invalid retryOn=never: "));
         assertEquals("p.yaml line 2: task t: invalid retries=two: use a whole number",
                 refusal("pipeline: p\ntasks: [{name: t, run: [x], retries: two}]\n").getMessage());
         assertEquals("p.yaml line 2: task t: invalid resources.cpus=3000000000: use a whole number",

@@ -120,12 +120,14 @@ class PipelinePlannerTest {
 
     @Test
     void refusesIdenticalTasksThatAskForDifferentRuns() {
-        for (String field : List.of("resources", "time", "env", "retries")) {
+        for (String field : List.of("resources", "time", "env", "retries", "backoff")) {
             TaskSpec.Builder second = TaskSpec.builder("a2").tool("a").run("run", "a");
             switch (field) {
                 case "resources" -> second.resources(new Resources(8, 256, 0, null));
                 case "time" -> second.timeLimitSeconds(60L);
                 case "env" -> second.env(Map.of("X", "1"));
+                case "backoff" -> second.retryPolicy(new dev.labq.core.domain.RetryPolicy(
+                        dev.labq.core.domain.RetryPolicy.Backoff.parse("fixed:10s"), null));
                 default -> second.retries(2);
             }
             PipelineSpec spec = PipelineSpec.builder("p", null).workflow("w1", task("a", "a")).task(second.build()).build();

@@ -714,6 +714,25 @@ class JobTableTest {
     }
 
     @Test
+    void withKillOnInvalidDepNoAJobWaitsForAParentThatExhaustedItsRetriesUntilItIsRequeuedAndCompletes() {
+        next(new Submitted(J1, JobSpec.process("research", "ada", "train").retries(1).build()));
+        next(new Submitted(J2, JobSpec.process("research", "ada", "eval").afterOk(J1).killInvalidDependency(false).build()));
+        next(new Submitted(J3, JobSpec.process("research", "ada", "eval").afterOk(J1).killInvalidDependency(true).build()));
+        next(new Dispatched(J1, 1, ALLOC));
+        next(new Finished(J1, 1, JobState.FAILED, 1, null));
+        assertEquals("Dependency", table.dependencyReason(table.get(J2)), "a retry is coming");
+        next(new Dispatched(J1, 2, ALLOC));
+        next(new Finished(J1, 2, JobState.FAILED, 1, null));
+        assertEquals(JobState.PENDING, state(J2), "waits, as Slurm's jobs do without kill_invalid_depend");
+        assertEquals("DependencyFailed", table.dependencyReason(table.get(J2)));
+        assertEquals("DependencyNeverSatisfied: job 1 ended FAILED", table.get(J3).reason());
+        next(new JournalEvent.RequeueRequested(J1, false));
+        next(new Dispatched(J1, 3, ALLOC));
+        next(new Finished(J1, 3, JobState.COMPLETED, 0, null));
+        assertTrue(table.dependenciesMet(table.get(J2)));
+    }
+
+    @Test
     void aWholeArrayRequeueReachesEveryTaskThatEndedUnsuccessfully() {
         submitArray();
         next(new CancelRequested(JobId.of(11)));
