@@ -14,7 +14,7 @@ import sys
 
 FORWARDED = {"submit", "qsub", "sbatch", "stat", "qstat", "squeue", "del", "qdel", "scancel", "hold", "release",
              "requeue", "tail", "alter", "qalter", "explain", "prio", "sprio", "shares", "sshare", "project",
-             "pipeline", "checkpoint"}
+             "pipeline", "checkpoint", "gpus", "nodes", "drain", "resume"}
 NOT_SERVED = 121
 STORAGE = 7
 VERSION = 3

@@ -26,7 +26,7 @@ public final class LabqCommand implements Runnable {
     private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, SubmitCommand.class,
             StatCommand.class, DelCommand.class, HoldCommand.class, ReleaseCommand.class, RequeueCommand.class, AlterCommand.class,
             ExplainCommand.class, PrioCommand.class, SharesCommand.class, ProjectCommand.class, PipelineCommand.class,
-            CheckpointCommand.class,
+            CheckpointCommand.class, GpusCommand.class, DrainCommand.class, ResumeCommand.class,
             TailCommand.class,
             ReplayCommand.class, DemoCommand.class);
 

@@ -27,7 +27,7 @@ public final class ThinClient {
     /** Commands a running scheduler runs on a client's behalf. */
     static final Set<String> FORWARDED = Set.of("submit", "qsub", "sbatch", "stat", "qstat", "squeue",
             "del", "qdel", "scancel", "hold", "release", "requeue", "tail", "alter", "qalter", "explain", "prio", "sprio",
-            "shares", "sshare", "project", "pipeline", "checkpoint");
+            "shares", "sshare", "project", "pipeline", "checkpoint", "gpus", "nodes", "drain", "resume");
 
     private ThinClient() {
     }

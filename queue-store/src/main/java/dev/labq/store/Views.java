@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The persisted views folded from the journal: jobs, allocations, usage, and meta (the last applied
+ * The persisted views folded from the journal: jobs, allocations, usage, devices out of service, and meta (the last applied
  * journal index and the view format).
  *
  * <p>Assumptions and guarantees: exactly one writer (the process holding {@code scheduler.lock}) updates
@@ -17,8 +17,8 @@ import java.nio.file.Path;
  */
 public interface Views extends AutoCloseable {
 
-    /** Bump when the meaning of a view's values changes; views of another format are rebuilt. */
-    int FORMAT_VERSION = 1;
+    /** Bump when the meaning of a view's values changes; views of another format are rebuilt. 2: devices. */
+    int FORMAT_VERSION = 2;
 
     /**
      * Opens the views for the one writer, recovering them first when the previous writer did not close
@@ -52,6 +52,9 @@ public interface Views extends AutoCloseable {
 
     /** Project or user key to accumulated usage. */
     KeyValueView<String> usage();
+
+    /** GPU device id to its state when out of service (drained, failed); a device not here is in service. */
+    KeyValueView<Long> devices();
 
     /** The journal index of the last entry folded into these views, or {@link Journal#BEFORE_FIRST}. */
     long lastAppliedIndex();

@@ -13,6 +13,8 @@ import dev.labq.core.domain.UnknownJobException;
 import dev.labq.core.event.JournalWriter;
 import dev.labq.core.execution.AttemptSupervisor;
 import dev.labq.core.intake.CommandIntake;
+import dev.labq.core.gpu.GpuProbe;
+import dev.labq.core.monitor.DeviceWatcher;
 import dev.labq.core.notify.OutcomeNotifier;
 import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.usage.UsageLedger;
@@ -84,6 +86,7 @@ public final class LabqScheduler implements AutoCloseable {
     private final JournalTailer tailer;
     private final DecisionStage stage;
     private final ScheduledExecutorService ticker;
+    private final DeviceWatcher gpuWatch;
     private final SocketServer socket;
     private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -101,7 +104,10 @@ public final class LabqScheduler implements AutoCloseable {
         JournalTailer openedTailer = null;
         try {
             this.config = b.config != null ? b.config : LabqConfig.load(home.root());
-            this.inventory = b.inventory != null ? b.inventory : MachineInventory.of(config.machine());
+            GpuProbe probe = b.gpuProbe != null ? b.gpuProbe
+                    : b.inventory != null ? GpuProbe.OFF : GpuProbe.configured(config.machine().discover(), home.root());
+            this.inventory = b.inventory != null ? b.inventory : MachineInventory.of(config.machine(), probe);
+            inventory.conflicts().forEach(LOG::warn);
             this.clock = b.clock;
             this.checkpoints = new JobCheckpoints(home, config.checkpoints());
             linkLauncher(home, b.launcher);
@@ -119,7 +125,7 @@ public final class LabqScheduler implements AutoCloseable {
             ExecutionListener reports = new JournalingListener(journal, clock);
             this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports, checkpoints, clock);
             openedExecutor = new RoutingExecutor(b.processExecutor != null ? b.processExecutor.apply(reports)
-                    : new ProcessExecutor(home, reports, checkpoints), tasks);
+                    : new ProcessExecutor(home, reports, checkpoints, inventory), tasks);
             this.executor = openedExecutor;
             PriorityPolicy policy = b.policy != null ? b.policy : PriorityPolicy.configured(config);
             DecisionCore core = new DecisionCore(config, table, ledger, new ResourcePool(inventory), policy, b.predictor);
@@ -130,7 +136,7 @@ public final class LabqScheduler implements AutoCloseable {
                     config.scheduler().killGraceSeconds() * 1000L, rebuilding, table.all());
             this.stage = new DecisionStage(new DecisionStage.Parts(core, writer, new ViewProjection(views),
                     new CommandIntake(core, writer, new SubmissionValidator(config, inventory), tasks, outcomes, clock),
-                    supervisor, new RestartRecovery(executor, supervisor, writer, config.scheduler().maxAttempts()),
+                    supervisor, new RestartRecovery(executor, supervisor, writer, config.scheduler().maxAttempts(), inventory),
                     outcomes), clock, views.lastAppliedIndex(), rebuilding, b.tickMillis > 0);
             if (b.replayProgress != null) {
                 stage.replayProgress(b.replayProgress, 10_000);
@@ -143,6 +149,8 @@ public final class LabqScheduler implements AutoCloseable {
             tailer.start();
             awaitCaughtUp(stage);
             this.ticker = b.tickMillis > 0 ? startTicker(b.tickMillis) : null;
+            this.gpuWatch = new DeviceWatcher(probe, inventory, reports::journal);
+            gpuWatch.start(config.machine().gpuWatchSeconds());
             this.socket = b.commands != null ? SocketServer.start(home.socket(), b.commands.apply(this)) : null;
         } catch (RuntimeException e) {
             // In reverse order of starting, so no thread is left writing to what is closed after it.
@@ -441,6 +449,7 @@ public final class LabqScheduler implements AutoCloseable {
         if (ticker != null) {
             ticker.shutdownNow();
         }
+        gpuWatch.close();
         checkpoints.close(); // commits under way become durable and journaled, and are folded below
         stage.stopDeciding();
         tailer.stop();    // what is journaled now gets folded into the views
@@ -487,6 +496,7 @@ public final class LabqScheduler implements AutoCloseable {
         private final Path home;
         private LabqConfig config;
         private MachineInventory inventory;
+        private GpuProbe gpuProbe;
         private Clock clock = Clock.system();
         private Function<ExecutionListener, JobExecutor> processExecutor;
         private Path launcher;
@@ -507,6 +517,8 @@ public final class LabqScheduler implements AutoCloseable {
 
         /** Use this machine instead of the configured one (tests, the simulator). */
         public Builder inventory(MachineInventory value) { this.inventory = value; return this; }
+        /** Where GPUs are discovered, and looked at again (default: {@code machine.discover}). */
+        public Builder gpuProbe(GpuProbe value) { this.gpuProbe = value; return this; }
 
         /** The clock the logic reads; tests pass a SettableClock. */
         public Builder clock(Clock value) { this.clock = value; return this; }

@@ -31,6 +31,7 @@ public final class ChronicleViews implements Views {
     private final ChronicleKeyValueView<Long> jobs;
     private final ChronicleKeyValueView<Long> allocations;
     private final ChronicleKeyValueView<String> usage;
+    private final ChronicleKeyValueView<Long> devices;
     private final OpenOutcome outcome;
 
     private ChronicleViews(Path directory, boolean writer, long expectedJobs, boolean recover, OpenOutcome outcome) {
@@ -50,6 +51,9 @@ public final class ChronicleViews implements Views {
             this.usage = new ChronicleKeyValueView<>(build(ChronicleMapBuilder.of(String.class, byte[].class)
                     .name("usage").skipCloseOnExitHook(true).averageKeySize(24).averageValueSize(64).entries(10_000).maxBloatFactor(4),
                     "usage.cm3", recover, opened));
+            this.devices = new ChronicleKeyValueView<>(build(ChronicleMapBuilder.of(Long.class, byte[].class)
+                    .name("devices").skipCloseOnExitHook(true).averageValueSize(128).entries(1_024).maxBloatFactor(4),
+                    "devices.cm3", recover, opened));
         } catch (StoreException e) {
             opened.forEach(ChronicleMap::close); // leave no map of a half-opened set mapped
             throw e;
@@ -99,6 +103,7 @@ public final class ChronicleViews implements Views {
         this.jobs = same.jobs;
         this.allocations = same.allocations;
         this.usage = same.usage;
+        this.devices = same.devices;
         this.outcome = outcome;
     }
 
@@ -128,6 +133,11 @@ public final class ChronicleViews implements Views {
     @Override
     public KeyValueView<String> usage() {
         return usage;
+    }
+
+    @Override
+    public KeyValueView<Long> devices() {
+        return devices;
     }
 
     @Override
@@ -165,6 +175,7 @@ public final class ChronicleViews implements Views {
         jobs.clear();
         allocations.clear();
         usage.clear();
+        devices.clear();
         meta.remove(LAST_APPLIED);
     }
 
@@ -173,6 +184,7 @@ public final class ChronicleViews implements Views {
         jobs.close();
         allocations.close();
         usage.close();
+        devices.close();
         meta.close();
         if (writer) {
             try {

@@ -7,6 +7,7 @@ import dev.labq.core.LabqException;
 import dev.labq.core.LabqHome;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.config.MachineInventory;
+import dev.labq.core.gpu.GpuProbe;
 import dev.labq.core.decision.DecisionCore;
 import dev.labq.core.decision.Explanation;
 import dev.labq.core.decision.ResourcePool;
@@ -30,6 +31,8 @@ import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.priority.PriorityPolicy;
 import dev.labq.core.state.Fold;
+import dev.labq.core.intake.DeviceRequests;
+import dev.labq.core.state.GpuStatus;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
 import dev.labq.core.time.Clock;
@@ -186,7 +189,7 @@ final class DirectClient implements LabqClient {
     private SubmissionValidator validator() {
         if (validator == null) {
             config = LabqConfig.load(home.root());
-            inventory = MachineInventory.of(config.machine());
+            inventory = MachineInventory.of(config.machine(), GpuProbe.configured(config.machine().discover(), home.root()));
             validator = new SubmissionValidator(config, inventory);
         }
         return validator;
@@ -203,6 +206,24 @@ final class DirectClient implements LabqClient {
         JournalEvent.ProjectSet set = new JournalEvent.ProjectSet(project, user, importance, share);
         validator().acceptProjectSet(set);
         append(set);
+    }
+
+    @Override
+    public List<GpuStatus> gpus() {
+        validator();
+        return GpuStatus.of(inventory, JobsReader.fold(home));
+    }
+
+    @Override
+    public void drainGpu(int gpu, String reason) {
+        validator();
+        append(DeviceRequests.drain(inventory, JobsReader.fold(home).devices(), gpu, reason));
+    }
+
+    @Override
+    public void resumeGpu(int gpu) {
+        validator();
+        append(DeviceRequests.resume(inventory, JobsReader.fold(home).devices(), gpu));
     }
 
     /**

@@ -16,6 +16,8 @@ import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.ring.Command;
+import dev.labq.core.intake.DeviceRequests;
+import dev.labq.core.state.GpuStatus;
 import dev.labq.core.state.JobStatus;
 import dev.labq.store.Journal;
 
@@ -151,6 +153,21 @@ public final class InProcessClient implements LabqClient {
     }
 
     /** Journals {@code event} and waits until the scheduler has folded it. */
+    @Override
+    public List<GpuStatus> gpus() {
+        return scheduler.query((core, now) -> GpuStatus.of(scheduler.inventory(), core.table()));
+    }
+
+    @Override
+    public void drainGpu(int gpu, String reason) {
+        journal(scheduler.query((core, now) -> DeviceRequests.drain(scheduler.inventory(), core.table().devices(), gpu, reason)));
+    }
+
+    @Override
+    public void resumeGpu(int gpu) {
+        journal(scheduler.query((core, now) -> DeviceRequests.resume(scheduler.inventory(), core.table().devices(), gpu)));
+    }
+
     private void journal(JournalEvent event) {
         scheduler.awaitApplied(append(event));
     }

@@ -14,6 +14,7 @@ import dev.labq.core.pipeline.PipelineJobs;
 import dev.labq.core.pipeline.PipelinePlan;
 import dev.labq.core.pipeline.PriorResults;
 import dev.labq.core.ring.Command;
+import dev.labq.core.state.GpuStatus;
 import dev.labq.core.state.JobStatus;
 import dev.labq.store.checkpoint.Verification;
 
@@ -94,10 +95,15 @@ public interface LabqClient extends AutoCloseable {
     /** The named jobs, or every job when {@code ids} is empty. */
     List<JobStatus> stat(List<JobId> ids);
 
-    /**
-     * Streams journal entries from {@code fromIndex} (inclusive; {@code Journal.BEFORE_FIRST} for the start)
-     * as JSON lines; with {@code follow}, until {@code stop} says so.
-     */
+    /** Every GPU device: what it is, idle, full, drained or failed, and the jobs on it ({@code labq gpus}). */
+    List<GpuStatus> gpus();
+
+    /** Takes GPU {@code gpu} out of service: no new work goes to it; what runs there goes on. */
+    void drainGpu(int gpu, String reason);
+
+    /** Puts a drained or failed GPU back in service. */
+    void resumeGpu(int gpu);
+
     /**
      * Commits job {@code job}'s staging directory as its next checkpoint, for its running attempt {@code attempt}
      * (what {@code labq checkpoint commit} does inside the job). Returns once the files are taken, or with
@@ -114,6 +120,10 @@ public interface LabqClient extends AutoCloseable {
     /** Deletes checkpoint {@code number} of the job, and journals it. */
     void deleteCheckpoint(JobId job, long number);
 
+    /**
+     * Streams journal entries from {@code fromIndex} (inclusive; {@code Journal.BEFORE_FIRST} for the start)
+     * as JSON lines; with {@code follow}, until {@code stop} says so.
+     */
     void tail(long fromIndex, boolean follow, Consumer<String> lines, BooleanSupplier stop);
 
     @Override

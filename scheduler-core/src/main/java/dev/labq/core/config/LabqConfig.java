@@ -89,17 +89,33 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
         }
     }
 
-    /** The machine as configured: "auto" or a number of CPUs, "auto" or a memory size, and its GPUs. */
-    public record Machine(String cpus, String memory, List<Gpu> gpus) {
+    /**
+     * The machine as configured: "auto" or a number of CPUs, "auto" or a memory size, its GPUs, and how GPUs are
+     * discovered ({@code auto}: nvidia-smi when installed; {@code off}; {@code recorded:DIR}) and looked at again
+     * every {@code gpuWatchSeconds} (a discovered GPU that disappears is failed and its jobs requeued).
+     */
+    public record Machine(String cpus, String memory, List<Gpu> gpus, String discover, Integer gpuWatchSeconds) {
         public Machine {
             cpus = cpus == null ? "auto" : cpus;
             memory = memory == null ? "auto" : memory;
             gpus = gpus == null ? List.of() : List.copyOf(gpus);
+            discover = discover == null ? "auto" : discover;
+            gpuWatchSeconds = gpuWatchSeconds == null ? 60 : gpuWatchSeconds;
+            if (gpuWatchSeconds < 1) {
+                throw new InvalidInputException("gpuWatchSeconds", gpuWatchSeconds, "look at the GPUs every 1 s or more (default 60)");
+            }
+        }
+
+        public Machine(String cpus, String memory, List<Gpu> gpus) {
+            this(cpus, memory, gpus, null, null);
         }
     }
 
-    /** One GPU device. */
-    public record Gpu(int id, String type, String memory) {
+    /**
+     * One GPU device. Listed beside discovered ones, it wins where they differ; a {@code placeholder} is used only
+     * where none is discovered (the default configuration's, so a laptop can try GPU jobs).
+     */
+    public record Gpu(int id, String type, String memory, Boolean placeholder) {
         public Gpu {
             if (id < 0) {
                 throw new InvalidInputException("id", id, "GPU ids are 0 or more");
@@ -107,6 +123,11 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
             if (type == null || type.isBlank()) {
                 throw new InvalidInputException("type", type, "name the GPU model, for example a100");
             }
+            placeholder = placeholder != null && placeholder;
+        }
+
+        public Gpu(int id, String type, String memory) {
+            this(id, type, memory, null);
         }
 
         public long memoryMb() {

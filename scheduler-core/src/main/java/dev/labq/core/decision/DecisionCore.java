@@ -120,7 +120,15 @@ public final class DecisionCore {
         for (JobStatus job : table.all()) {
             refreshReady(job, context);
         }
+        syncDeviceService();
         recomputeAll = true; // keyed at time 0 above: key them all at the first decision's time
+    }
+
+    /** Devices drained or failed take no new work; the ones resumed do again. */
+    private void syncDeviceService() {
+        for (var gpu : pool.inventory().gpus()) {
+            pool.setInService(gpu.id(), table.devices().inService(gpu.id()));
+        }
     }
 
     /** A core on a fresh table and ledger, with the configured policy and the time limit as prediction. */
@@ -170,6 +178,10 @@ public final class DecisionCore {
         int highestBefore = event instanceof JournalEvent.ProjectSet ? context.highestImportance() : 0;
         List<JobChange> changes = table.apply(index, timestampMillis, event);
         ledger.apply(index, timestampMillis, event, changes);
+        if (event instanceof JournalEvent.GpuDrained || event instanceof JournalEvent.GpuFailed
+                || event instanceof JournalEvent.GpuResumed) {
+            syncDeviceService();
+        }
         if (event instanceof Dispatched d && changes.isEmpty()) {
             Allocation voided = inFlight.remove(d.job().value());
             if (voided != null) {

@@ -180,6 +180,7 @@ public final class DecisionStage implements EventHandler<RingEvent> {
             progress.accept(replayed);
         }
         List<JobChange> changes = core.apply(index, timestampMillis, event);
+        projection.writeDevices(core.table().devices().drainChanged());
         if (deferBlocks && recovered && changes.size() > DEFERRED_BLOCK_JOBS) {
             projection.writeLater(index, changes, core.ledger().drainChanged());
         } else {

@@ -33,4 +33,11 @@ public interface Placement {
 
     /** Whether GPU {@code id} of {@link #inventory()} is free. */
     boolean isGpuFree(int id);
+
+    /**
+     * Takes GPU {@code id} out of service (drained, failed: no new work goes to it, what runs there goes on) or
+     * puts it back. A placement whose devices never leave service (the simulator's cluster) ignores it.
+     */
+    default void setInService(int id, boolean inService) {
+    }
 }

@@ -14,12 +14,14 @@ import java.util.List;
  * Free CPUs, memory and GPU devices of the machine. Owned by the decision stage's thread: no locks.
  *
  * <p>GPU placement is best fit: among free devices of the requested type (any type when none is asked for),
- * the smallest-memory ones first, so large devices stay free for the jobs that need them.
+ * the smallest-memory ones first, so large devices stay free for the jobs that need them. Devices out of
+ * service (drained, failed) take no new work.
  */
 public final class ResourcePool implements Placement {
     private final MachineInventory inventory;
     private final List<GpuDevice> gpusSmallestFirst;
     private final BitSet busyGpus = new BitSet();
+    private final BitSet outOfService = new BitSet();
     private int freeCpus;
     private long freeMemoryMb;
 
@@ -39,7 +41,7 @@ public final class ResourcePool implements Placement {
         List<Integer> gpuIds = new ArrayList<>(request.gpus());
         for (int i = 0; i < gpusSmallestFirst.size() && gpuIds.size() < request.gpus(); i++) {
             GpuDevice gpu = gpusSmallestFirst.get(i);
-            if (!busyGpus.get(gpu.id()) && (request.gpuType() == null || request.gpuType().equals(gpu.type()))) {
+            if (!busyGpus.get(gpu.id()) && !outOfService.get(gpu.id()) && (request.gpuType() == null || request.gpuType().equals(gpu.type()))) {
                 gpuIds.add(gpu.id());
             }
         }
@@ -83,12 +85,21 @@ public final class ResourcePool implements Placement {
 
     @Override
     public int freeGpus() {
-        return inventory.gpus().size() - busyGpus.cardinality();
+        int free = 0;
+        for (GpuDevice gpu : inventory.gpus()) {
+            free += isGpuFree(gpu.id()) ? 1 : 0;
+        }
+        return free;
     }
 
     @Override
     public boolean isGpuFree(int id) {
-        return !busyGpus.get(id);
+        return !busyGpus.get(id) && !outOfService.get(id);
+    }
+
+    @Override
+    public void setInService(int id, boolean inService) {
+        outOfService.set(id, !inService);
     }
 
     @Override

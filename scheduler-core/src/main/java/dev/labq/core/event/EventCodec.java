@@ -54,7 +54,10 @@ public final class EventCodec {
             JournalEvent.CheckpointCommitted.class, // 15
             JournalEvent.CheckpointQuarantined.class, // 16
             JournalEvent.CheckpointResumed.class, // 17
-            JournalEvent.CheckpointDeleted.class // 18
+            JournalEvent.CheckpointDeleted.class, // 18
+            JournalEvent.GpuDrained.class,      // 19
+            JournalEvent.GpuResumed.class,      // 20
+            JournalEvent.GpuFailed.class        // 21
     );
 
     private static final ObjectMapper JSON = Json.mapper();

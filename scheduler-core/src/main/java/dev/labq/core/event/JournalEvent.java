@@ -179,6 +179,33 @@ public sealed interface JournalEvent {
     record CheckpointResumed(JobId job, int attempt, long number) implements JournalEvent {
     }
 
+    /** An administrator took GPU {@code gpu} out of service (`labq drain gpu:ID`): no new work goes to it. */
+    record GpuDrained(int gpu, String reason) implements JournalEvent {
+        @Override
+        public JobId job() {
+            return null;
+        }
+    }
+
+    /** GPU {@code gpu} is back in service (`labq resume gpu:ID`), drained or failed before. */
+    record GpuResumed(int gpu) implements JournalEvent {
+        @Override
+        public JobId job() {
+            return null;
+        }
+    }
+
+    /**
+     * GPU {@code gpu} disappeared from discovery (or was gone at a start): it is out of service until resumed,
+     * and the attempts running on it are requeued.
+     */
+    record GpuFailed(int gpu, String reason) implements JournalEvent {
+        @Override
+        public JobId job() {
+            return null;
+        }
+    }
+
     /** A user deleted checkpoint {@code number} of the job. */
     record CheckpointDeleted(JobId job, long number) implements JournalEvent {
     }

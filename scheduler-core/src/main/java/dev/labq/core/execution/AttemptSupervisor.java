@@ -70,6 +70,9 @@ public final class AttemptSupervisor {
                 terminate(after, JobExecutor.EndCause.CANCELLED);
             }
         } else if (wasRunning) {
+            if (recovered && after.state() == JobState.PENDING) {
+                executor.kill(after.id(), before.attempt()); // requeued while its process may live (its GPU failed)
+            }
             startAfterReplay.remove(id);
             running.remove(id);
             killAt.remove(id);

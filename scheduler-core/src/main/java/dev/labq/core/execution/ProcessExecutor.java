@@ -2,6 +2,7 @@ package dev.labq.core.execution;
 
 import dev.labq.core.LabqHome;
 import dev.labq.core.checkpoint.JobCheckpoints;
+import dev.labq.core.config.MachineInventory;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.state.JobStatus;
@@ -40,6 +41,7 @@ public final class ProcessExecutor implements JobExecutor {
     private final ExecutionListener listener;
     private final LabqHome home;
     private final JobCheckpoints checkpoints;
+    private final MachineInventory gpus;
     private final ExecutorService launcher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "labq-launcher");
         t.setDaemon(true);
@@ -53,18 +55,21 @@ public final class ProcessExecutor implements JobExecutor {
         this.listener = listener;
         this.home = null;
         this.checkpoints = null;
+        this.gpus = null;
     }
 
     /**
      * The executor of a scheduler on {@code home}: each attempt gets {@code LABQ_HOME}, {@code home/bin} first on
      * its PATH (where {@code labq} is), an empty staging directory as {@value JobCheckpoints#DIR_VARIABLE} and, when
-     * the job has a checkpoint that verifies, {@value JobCheckpoints#RESUME_VARIABLE}.
+     * the job has a checkpoint that verifies, {@value JobCheckpoints#RESUME_VARIABLE}; its GPUs are named in
+     * {@code CUDA_VISIBLE_DEVICES} as {@code gpus} says the driver knows them (UUIDs where discovered).
      */
-    public ProcessExecutor(LabqHome home, ExecutionListener listener, JobCheckpoints checkpoints) {
+    public ProcessExecutor(LabqHome home, ExecutionListener listener, JobCheckpoints checkpoints, MachineInventory gpus) {
         this.logs = home.logs();
         this.listener = listener;
         this.home = home;
         this.checkpoints = checkpoints;
+        this.gpus = gpus;
     }
 
     /** The stdout file of a job. */
@@ -119,6 +124,12 @@ public final class ProcessExecutor implements JobExecutor {
         }
     }
 
+    /** How CUDA names GPU {@code id}: its UUID when discovered (CUDA's device order can differ from nvidia-smi's). */
+    private String visibleAs(int id) {
+        return gpus == null ? Integer.toString(id)
+                : gpus.gpu(id).map(MachineInventory.GpuDevice::visibleAs).orElse(Integer.toString(id));
+    }
+
     private void fork(Launch launch, Running slot) {
         JobSpec spec = launch.spec();
         Path exitFile = exitFileOf(logs, launch.job(), launch.attempt());
@@ -129,8 +140,9 @@ public final class ProcessExecutor implements JobExecutor {
         env.put(ATTEMPT_VARIABLE, Integer.toString(launch.attempt()));
         env.put("LABQ_PROJECT", spec.project());
         env.put(EXIT_FILE_VARIABLE, exitFile.toString());
-        env.put("CUDA_VISIBLE_DEVICES", launch.allocation().gpuIds().stream().map(String::valueOf)
-                .collect(Collectors.joining(",")));
+        List<Integer> gpuIds = launch.allocation().gpuIds();
+        env.put("CUDA_VISIBLE_DEVICES", gpuIds.stream().map(this::visibleAs).collect(Collectors.joining(",")));
+        env.put("LABQ_GPUS", gpuIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
         if (spec.array() != null) {
             putArrayVariables(env, spec.array());
         }

@@ -92,7 +92,11 @@ public final class CommandIntake {
     }
 
     private <T> void answer(Command.Query<T> query) {
-        query.reply().complete(query.question().ask(core, clock.millis()));
+        try {
+            query.reply().complete(query.question().ask(core, clock.millis()));
+        } catch (LabqException e) { // a refused request (an unknown device): the asker's error, not the stage's
+            query.reply().completeExceptionally(e);
+        }
     }
 
     /** The fold has applied {@code event}. */

@@ -1,5 +1,6 @@
 package dev.labq.core.recovery;
 
+import dev.labq.core.config.MachineInventory;
 import dev.labq.core.domain.JobState;
 import dev.labq.core.event.JournalEvent;
 import dev.labq.core.event.JournalWriter;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a scheduler does once it has replayed the journal: attempts the journal says are running but this run
@@ -25,21 +28,39 @@ public final class RestartRecovery {
     private final AttemptSupervisor supervisor;
     private final JournalWriter journal;
     private final int maxAttempts;
+    private final MachineInventory inventory;
 
-    public RestartRecovery(JobExecutor executor, AttemptSupervisor supervisor, JournalWriter journal, int maxAttempts) {
+    public RestartRecovery(JobExecutor executor, AttemptSupervisor supervisor, JournalWriter journal, int maxAttempts,
+                           MachineInventory inventory) {
         this.executor = executor;
         this.supervisor = supervisor;
         this.journal = journal;
         this.maxAttempts = maxAttempts;
+        this.inventory = inventory;
     }
 
-    /** Reconciles every running attempt with what is really running, journaling what it finds. */
+    /**
+     * Reconciles every running attempt with what is really running, journaling what it finds. An attempt on a GPU
+     * this machine no longer has is not started; the GPU is journaled as failed, which requeues it.
+     */
     public void recover() {
+        Set<Integer> missing = new TreeSet<>();
+        for (JobStatus job : supervisor.running()) {
+            job.allocation().gpuIds().stream().filter(id -> inventory.gpu(id).isEmpty()).forEach(missing::add);
+        }
+        for (int gpu : missing) {
+            LOG.warn("gpu {} held by running jobs is not on this machine any more; they are requeued", gpu);
+            journal.append(new JournalEvent.GpuFailed(gpu, "not on this machine when the scheduler restarted"));
+        }
         for (JobStatus job : List.copyOf(supervisor.running())) {
             if (supervisor.launchedHere(job)) {
                 continue;
             }
+            boolean onMissingGpu = job.allocation().gpuIds().stream().anyMatch(missing::contains);
             if (supervisor.awaitsStart(job)) {
+                if (onMissingGpu) {
+                    continue; // requeued by the GpuFailed above
+                }
                 if (job.cancelRequested()) {
                     journal.append(new JournalEvent.Finished(job.id(), job.attempt(), JobState.CANCELLED, -1, "Cancelled by user"));
                 } else {
@@ -54,7 +75,9 @@ public final class RestartRecovery {
                 }
                 continue;
             }
-            journal.append(orphanEnd(job));
+            if (!onMissingGpu) {
+                journal.append(orphanEnd(job));
+            }
         }
         supervisor.recovered();
     }

@@ -37,6 +37,7 @@ import static dev.labq.core.domain.AllowedTransitions.isAllowed;
  */
 public final class JobTable {
     private final Map<Long, JobStatus> jobs = new HashMap<>();
+    private final DeviceStates devices = new DeviceStates();
     private final Map<Long, List<JobId>> dependents = new HashMap<>();
     /** Per job array (by its id), how many of its tasks have not completed, and how many ended unsuccessfully. */
     private final Map<Long, ArrayOutcomes> arrays = new HashMap<>();
@@ -158,6 +159,21 @@ public final class JobTable {
         return all;
     }
 
+    /** Which GPU devices are out of service. */
+    public DeviceStates devices() {
+        return devices;
+    }
+
+    /** The attempts running on a failed device go back to pending, as attempts lost with their machine do. */
+    private void requeueOn(JournalEvent.GpuFailed failed, long index, List<JobChange> changes) {
+        List<JobStatus> on = jobs.values().stream().filter(j -> j.state() == JobState.RUNNING && j.allocation() != null
+                && j.allocation().gpuIds().contains(failed.gpu())).sorted(java.util.Comparator.comparingLong(j -> j.id().value())).toList();
+        for (JobStatus job : on) {
+            put(job, job.requeued("Requeued after attempt " + job.attempt() + ": gpu " + failed.gpu() + " failed ("
+                    + failed.reason() + ")", index), changes);
+        }
+    }
+
     /** Jobs that wait on {@code parent}. */
     public List<JobId> dependentsOf(JobId parent) {
         return dependents.getOrDefault(parent.value(), List.of());
@@ -166,6 +182,12 @@ public final class JobTable {
     /** Applies one journal entry and returns the jobs it changed (empty when it changed nothing). */
     public List<JobChange> apply(long index, long timestampMillis, JournalEvent event) {
         List<JobChange> changes = new ArrayList<>(1);
+        if (devices.apply(timestampMillis, event)) {
+            if (event instanceof JournalEvent.GpuFailed failed) {
+                requeueOn(failed, index, changes);
+            }
+            return changes;
+        }
         JobId id = event.job();
         if (id == null) {
             return changes;

@@ -6,6 +6,7 @@ import dev.labq.core.client.JobsReader;
 import dev.labq.core.config.LabqConfig;
 import dev.labq.core.policy.usage.AccountUsage;
 import dev.labq.core.policy.usage.UsageLedger;
+import dev.labq.core.state.DeviceStates;
 import dev.labq.core.state.Fold;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
@@ -62,6 +63,7 @@ public final class ViewAudit {
             JobTable stored = ViewProjection.load(views);
             List<String> differences = compare(fold.table(), stored, until);
             differences.addAll(compareUsage(fold.ledger(), ViewProjection.loadLedger(views, config, stored), until));
+            differences.addAll(compareDevices(fold.table().devices(), stored.devices()));
             return new Report(countUpTo(journal, until), until, fold.table().size(), fold.ledger().accounts().size(),
                     differences);
         } finally {
@@ -128,6 +130,22 @@ public final class ViewAudit {
         return differences;
     }
 
+    /** The devices out of service in the views against the fold's. */
+    private static List<String> compareDevices(DeviceStates fold, DeviceStates stored) {
+        List<String> differences = new ArrayList<>();
+        TreeMap<Integer, DeviceStates.OutOfService> actual = new TreeMap<>();
+        stored.all().forEach(d -> actual.put(d.gpu(), d));
+        for (DeviceStates.OutOfService expected : fold.all()) {
+            DeviceStates.OutOfService seen = actual.remove(expected.gpu());
+            if (!expected.equals(seen)) {
+                differences.add("gpu " + expected.gpu() + ": journal says " + expected.service() + ", views say "
+                        + (seen == null ? "in service" : seen.service()));
+            }
+        }
+        actual.forEach((gpu, d) -> differences.add("gpu " + gpu + ": views say " + d.service() + ", journal says in service"));
+        return differences;
+    }
+
     private static long countUpTo(Journal journal, long until) {
         long n = 0;
         try (var reader = journal.reader(Journal.BEFORE_FIRST)) {
@@ -161,8 +179,10 @@ public final class ViewAudit {
             long n = 0;
             try (var reader = journal.reader(Journal.BEFORE_FIRST)) {
                 for (var e = reader.next(); e != null; e = reader.next()) {
-                    projection.write(e.index(), fold.apply(e.index(), e.timestampMillis(),
-                            dev.labq.core.event.EventCodec.decode(e)), fold.ledger().drainChanged());
+                    List<dev.labq.core.state.JobChange> changes = fold.apply(e.index(), e.timestampMillis(),
+                            dev.labq.core.event.EventCodec.decode(e));
+                    projection.writeDevices(fold.table().devices().drainChanged());
+                    projection.write(e.index(), changes, fold.ledger().drainChanged());
                     if (++n % 10_000 == 0) {
                         progress.accept(n);
                     }

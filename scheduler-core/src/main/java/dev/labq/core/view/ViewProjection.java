@@ -6,6 +6,7 @@ import dev.labq.core.domain.JobId;
 import dev.labq.core.policy.usage.AccountUsage;
 import dev.labq.core.policy.usage.UsageLedger;
 import dev.labq.core.event.EventCodec;
+import dev.labq.core.state.DeviceStates;
 import dev.labq.core.state.JobChange;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.state.JobTable;
@@ -123,6 +124,17 @@ public final class ViewProjection {
         }
     }
 
+    /** Writes the devices whose service changed: an out-of-service state, or its removal when back in service. */
+    public void writeDevices(Map<Integer, DeviceStates.OutOfService> changed) {
+        changed.forEach((gpu, state) -> {
+            if (state == null) {
+                views.devices().remove((long) gpu);
+            } else {
+                views.devices().put((long) gpu, encode(state));
+            }
+        });
+    }
+
     private void writeUsage(List<AccountUsage> usage) {
         for (AccountUsage account : usage) {
             views.usage().put(account.key(), encode(account));
@@ -146,6 +158,7 @@ public final class ViewProjection {
     public static JobTable load(Views views) {
         JobTable table = new JobTable();
         views.jobs().forEach((id, bytes) -> table.restore(decode(bytes, JobStatus.class)));
+        views.devices().forEach((gpu, bytes) -> table.devices().restore(decode(bytes, DeviceStates.OutOfService.class)));
         return table;
     }
 

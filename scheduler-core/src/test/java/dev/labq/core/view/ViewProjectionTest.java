@@ -60,6 +60,22 @@ class ViewProjectionTest {
     }
 
     @Test
+    void devicesOutOfServiceAreStoredAndReadBackAndOneBackInServiceIsRemoved() {
+        table.apply(1, 1000, new JournalEvent.GpuDrained(0, "fan"));
+        table.apply(2, 2000, new JournalEvent.GpuFailed(3, "gone"));
+        projection.writeDevices(table.devices().drainChanged());
+        assertEquals(java.util.Map.of(), table.devices().drainChanged(), "drained: written once");
+        JobTable loaded = ViewProjection.load(views);
+        assertEquals(table.devices().all(), loaded.devices().all());
+        assertEquals(new dev.labq.core.state.DeviceStates.OutOfService(0, dev.labq.core.state.DeviceStates.Service.DRAINED,
+                "fan", 1000), loaded.devices().get(0).orElseThrow());
+        table.apply(3, 3000, new JournalEvent.GpuResumed(0));
+        table.apply(4, 4000, new JournalEvent.GpuResumed(5)); // never out of service: nothing to write
+        projection.writeDevices(table.devices().drainChanged());
+        assertEquals(List.of(3), ViewProjection.load(views).devices().all().stream().map(d -> d.gpu()).toList());
+    }
+
+    @Test
     void catchingUpWithNothingDeferredRecordsNothing() {
         projection.write(5, List.of(), List.of());
         projection.catchUp(table, Long.MAX_VALUE);
