@@ -90,7 +90,12 @@ final class PolicyOutput {
         ObjectNode held = node.putObject("held");
         held.put("cpus", a.held().cpus());
         held.put("memoryMb", a.held().memoryMb());
-        held.put("gpus", a.held().gpus());
+        double gpus = a.held().gpus();
+        if (gpus == Math.rint(gpus)) {
+            held.put("gpus", (long) gpus);
+        } else {
+            held.put("gpus", gpus);
+        }
         ObjectNode caps = node.putObject("caps");
         if (b != null) {
             putIfSet(caps, "maxCpus", b.maxCpus());
@@ -216,7 +221,9 @@ final class PolicyOutput {
             line.append("mem ").append(a.held().memoryMb()).append("M/").append(b.maxMemory()).append(' ');
         }
         if (b.maxGpus() != null) {
-            line.append("gpus ").append(a.held().gpus()).append('/').append(b.maxGpus()).append(' ');
+            double gpus = a.held().gpus();
+            line.append("gpus ").append(gpus == Math.rint(gpus) ? Long.toString((long) gpus) : Double.toString(gpus))
+                    .append('/').append(b.maxGpus()).append(' ');
         }
         String per = b.period().equals("none") ? "" : " this " + b.period();
         if (b.cpuHours() != null) {

@@ -60,10 +60,18 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--mem", paramLabel = "SIZE", description = "memory such as 512M or 4G (default 256M)")
     String mem;
 
-    @Option(names = {"-G", "--gpus"}, paramLabel = "N", description = "GPUs (default 0)")
-    Integer gpus;
+    @Option(names = {"-G", "--gpus"}, paramLabel = "N|SHARE", description = {
+            "GPUs (default 0): a whole number, or a share of one below 1 (0.5: jobs sharing a device see the same",
+            "CUDA_VISIBLE_DEVICES, and LABQ_GPU_SHARE)"})
+    String gpus;
 
-    @Option(names = "--gpu-type", paramLabel = "TYPE", description = "GPU model from the inventory, e.g. a100")
+    @Option(names = "--gpu-mem", paramLabel = "SIZE", description = "the least memory each of its GPUs must have, e.g. 40G")
+    String gpuMem;
+
+    @Option(names = "--gres", paramLabel = "gpu[:TYPE]:N", description = "Slurm's form of --gpus and --gpu-type: gpu:a100:2")
+    String gres;
+
+    @Option(names = "--gpu-type", paramLabel = "TYPE[,TYPE]", description = "GPU types that will do, e.g. a100 or a100,h100 (`labq gpus`)")
     String gpuType;
 
     @Option(names = {"-t", "--time"}, paramLabel = "TIME", description = "time limit: minutes, M:S, H:M:S or D-H:M:S")
@@ -127,7 +135,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--file", paramLabel = "JOBS.jsonl", description = {
             "submit many jobs at once, all or none: one JSON object per line with submit's long option names",
-            "(name, project, cpus, mem, gpus, gpuType, time, deadline, importance, nice, retries, backoff, retry-on, dependency, kill-on-invalid-dep,",
+            "(name, project, cpus, mem, gpus, gpu-type, gpu-mem, gres, time, deadline, importance, nice, retries, backoff, retry-on, dependency, kill-on-invalid-dep,",
             "hold, chdir, env: {K: V}, wrap) and command: [program, args...]; options given here are every line's defaults"})
     Path file;
 
@@ -370,9 +378,7 @@ final class SubmitCommand implements Callable<Integer> {
         List<JobRef> dependencies = dependencyText == null ? List.of() : parseDependency(dependencyText);
         JobSpec spec = new JobSpec(first(name, d.name), null, argv, wrap != null, environment,
                 dir.toString(), projectName, common.invocation().user(),
-                new Resources(first(cpus, d.cpus, Resources.DEFAULT.cpus()),
-                        memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText),
-                        first(gpus, d.gpus, gpuType != null || d.gpuType != null ? 1 : 0), first(gpuType, d.gpuType)),
+                resources(d, memText),
                 first(importance, d.importance),
                 deadlineText == null ? null : TimeSpecs.parseDeadlineMillis(deadlineText, dev.labq.core.time.Clock.system().millis(), common.invocation().zone()),
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
@@ -380,6 +386,34 @@ final class SubmitCommand implements Callable<Integer> {
                 Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null, retryPolicy(d),
                 checkpointRequest(d), killOnInvalidDep(first(killOnInvalidDep, d.killOnInvalidDep)));
         return new Submission(spec, dependencies.stream().filter(ref -> !ref.wholeArray()).toList());
+    }
+
+    /** CPUs, memory and GPUs as the options (or the script's directives) ask; {@code --gres} stands for --gpus and --gpu-type. */
+    private Resources resources(SubmitCommand d, String memText) {
+        String gpuText = first(gpus, d.gpus);
+        String typeText = first(gpuType, d.gpuType);
+        String gresText = first(gres, d.gres);
+        if (gresText != null) {
+            if (gpuText != null || typeText != null) {
+                throw new InvalidInputException("gres", gresText, "give either --gres or --gpus/--gpu-type, not both");
+            }
+            String[] typeAndCount = Resources.parseGres(gresText);
+            typeText = typeAndCount[0];
+            gpuText = typeAndCount[1];
+        }
+        String gpuMemText = first(gpuMem, d.gpuMem);
+        int[] devices = gpuText != null ? Resources.parseGpus(gpuText) : new int[] {typeText != null || gpuMemText != null ? 1 : 0, 0};
+        return new Resources(first(cpus, d.cpus, Resources.DEFAULT.cpus()),
+                memText == null ? Resources.DEFAULT.memoryMb() : Resources.parseMemoryMb(memText), devices[0], typeText,
+                gpuMemText == null ? null : parseGpuMemory(gpuMemText), devices[1] == 0 ? null : devices[1]);
+    }
+
+    private static long parseGpuMemory(String text) {
+        try {
+            return Resources.parseMemoryMb(text);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("gpu-mem", text, "give the least memory per GPU as a size such as 40G");
+        }
     }
 
     /** Slurm's yes|no of {@code --kill-on-invalid-dep}, or null for the scheduler's default. */

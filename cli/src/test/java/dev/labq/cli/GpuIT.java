@@ -74,4 +74,23 @@ class GpuIT {
         assertEquals("drained", gpus.get(3).get("state").asText(), gpus::toString);
         assertEquals("ECC errors", gpus.get(3).get("reason").asText());
     }
+
+    @Test
+    void twoHalvesShareOneGpuWhileAWholeJobOfItsTypeWaitsThenRuns() throws IOException {
+        TestHome home = TestHome.in(dir); // one a100 and one t4, listed
+        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        String job = "echo \"$CUDA_VISIBLE_DEVICES $LABQ_GPU_SHARE\"; sleep 1.5";
+        assertEquals(1, home.submit("--gpus", "0.5", "--gpu-type", "t4", "--wrap", job));
+        assertEquals(2, home.submit("--gres", "gpu:t4:0.5", "--wrap", job));
+        assertEquals(3, home.submit("--gpus", "1", "--gpu-type", "t4", "--wrap", job));
+        home.awaitJob(2, j -> j.get("state").asText().equals("RUNNING"), LIMIT);
+        assertEquals("RUNNING", home.job(1).get("state").asText());
+        assertEquals("PENDING", home.job(3).get("state").asText(), "the t4 is shared out");
+        home.awaitJob(3, GpuIT::ended, LIMIT);
+        assertEquals("1 0.5", Files.readAllLines(home.root.resolve("logs/1.out")).get(0));
+        assertEquals("1 0.5", Files.readAllLines(home.root.resolve("logs/2.out")).get(0), "the same device for both");
+        assertEquals("1 1", Files.readAllLines(home.root.resolve("logs/3.out")).get(0));
+        long endOfHalves = Math.max(home.job(1).get("endMillis").asLong(), home.job(2).get("endMillis").asLong());
+        assertTrue(home.job(3).get("startMillis").asLong() >= endOfHalves - 50, "after the halves");
+    }
 }

@@ -105,7 +105,7 @@ public final class ClusterPlacement implements Placement {
     private boolean fits(int n, Resources request) {
         Node node = nodes.get(n);
         return freeCpusOf[n] >= request.cpus() && freeMemoryOf[n] >= request.memoryMb() && freeGpusOf[n] >= request.gpus()
-                && (request.gpus() == 0 || request.gpuType() == null || request.gpuType().equals(node.gpuModel()));
+                && (request.gpus() == 0 || request.acceptsGpu(node.gpuModel(), Long.MAX_VALUE));
     }
 
     /** Best fit: fewer GPUs left free after placing, then fewer CPUs left. */
@@ -161,7 +161,7 @@ public final class ClusterPlacement implements Placement {
     public boolean couldEverFit(Resources request) {
         for (Node node : nodes) {
             if (node.cpus() >= request.cpus() && node.memoryMb() >= request.memoryMb() && node.gpuCount() >= request.gpus()
-                    && (request.gpus() == 0 || request.gpuType() == null || request.gpuType().equals(node.gpuModel()))) {
+                    && (request.gpus() == 0 || request.acceptsGpu(node.gpuModel(), Long.MAX_VALUE))) {
                 return true;
             }
         }

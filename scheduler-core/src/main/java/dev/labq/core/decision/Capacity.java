@@ -84,8 +84,12 @@ final class Capacity {
         return free;
     }
 
+    /**
+     * Whether {@code request} fits, counting devices by type (a share of one counts as a device: a plan of when
+     * work can start may be late, never early; the least memory per GPU is left to placement).
+     */
     boolean fits(Resources request) {
-        return request.cpus() <= cpus && request.memoryMb() <= memoryMb && request.gpus() <= gpusFor(request.gpuType());
+        return request.cpus() <= cpus && request.memoryMb() <= memoryMb && request.gpus() <= gpusFor(request.gpuTypes());
     }
 
     /** Takes {@code request} out; call only when it {@link #fits}. */
@@ -93,26 +97,23 @@ final class Capacity {
         cpus -= request.cpus();
         memoryMb -= request.memoryMb();
         int left = request.gpus();
-        if (request.gpuType() != null) {
-            gpus[types.indexOf(request.gpuType())] -= left;
-            return;
-        }
+        List<String> accepted = request.gpuTypes();
         for (int t = 0; t < gpus.length && left > 0; t++) {
-            int taken = Math.min(left, gpus[t]);
-            gpus[t] -= taken;
-            left -= taken;
+            if (accepted.isEmpty() || accepted.contains(types.get(t))) {
+                int taken = Math.min(left, gpus[t]);
+                gpus[t] -= taken;
+                left -= taken;
+            }
         }
     }
 
-    private int gpusFor(String type) {
-        if (type == null) {
-            int all = 0;
-            for (int count : gpus) {
-                all += count;
+    private int gpusFor(List<String> accepted) {
+        int all = 0;
+        for (int t = 0; t < gpus.length; t++) {
+            if (accepted.isEmpty() || accepted.contains(types.get(t))) {
+                all += gpus[t];
             }
-            return all;
         }
-        int t = types.indexOf(type);
-        return t < 0 ? 0 : gpus[t];
+        return all;
     }
 }

@@ -8,19 +8,24 @@ import dev.labq.core.domain.Resources;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Free CPUs, memory and GPU devices of the machine. Owned by the decision stage's thread: no locks.
  *
- * <p>GPU placement is best fit: among free devices of the requested type (any type when none is asked for),
- * the smallest-memory ones first, so large devices stay free for the jobs that need them. Devices out of
- * service (drained, failed) take no new work.
+ * <p>GPU placement: only devices of a type the request accepts, with at least the memory it asks for, in service
+ * (not drained or failed). Whole devices best fit, the smallest-memory ones first, so large devices stay free for
+ * the jobs that need them; several devices connected by NVLink to one another where there are such sets. A share of
+ * a device goes where it fits most tightly (the device with the least share left that still holds it), so shares
+ * pack onto devices already shared and whole devices stay whole.
  */
 public final class ResourcePool implements Placement {
     private final MachineInventory inventory;
     private final List<GpuDevice> gpusSmallestFirst;
-    private final BitSet busyGpus = new BitSet();
+    /** Thousandths of each device held by running jobs (1000: a whole job, or shares that fill it). */
+    private final Map<Integer, Integer> usedMilli = new HashMap<>();
     private final BitSet outOfService = new BitSet();
     private int freeCpus;
     private long freeMemoryMb;
@@ -38,39 +43,95 @@ public final class ResourcePool implements Placement {
         if (request.cpus() > freeCpus || request.memoryMb() > freeMemoryMb) {
             return null;
         }
-        List<Integer> gpuIds = new ArrayList<>(request.gpus());
-        for (int i = 0; i < gpusSmallestFirst.size() && gpuIds.size() < request.gpus(); i++) {
-            GpuDevice gpu = gpusSmallestFirst.get(i);
-            if (!busyGpus.get(gpu.id()) && !outOfService.get(gpu.id()) && (request.gpuType() == null || request.gpuType().equals(gpu.type()))) {
-                gpuIds.add(gpu.id());
-            }
-        }
-        if (gpuIds.size() < request.gpus()) {
+        List<Integer> gpuIds = request.gpus() == 0 ? List.of()
+                : request.fractional() ? share(request) : whole(request);
+        if (gpuIds == null) {
             return null;
         }
-        Allocation allocation = new Allocation(request.cpus(), request.memoryMb(), gpuIds);
+        Allocation allocation = new Allocation(request.cpus(), request.memoryMb(), gpuIds, request.gpuMilli());
         reserve(allocation);
         return allocation;
+    }
+
+    /** The devices for a request of whole ones, or null when too few are free. */
+    private List<Integer> whole(Resources request) {
+        List<GpuDevice> free = new ArrayList<>();
+        for (GpuDevice gpu : gpusSmallestFirst) {
+            if (available(gpu, request) && used(gpu.id()) == 0) {
+                free.add(gpu);
+            }
+        }
+        if (free.size() < request.gpus()) {
+            return null;
+        }
+        if (request.gpus() > 1) {
+            List<Integer> linked = nvlinked(free, request.gpus());
+            if (linked != null) {
+                return linked;
+            }
+        }
+        return free.subList(0, request.gpus()).stream().map(GpuDevice::id).toList();
+    }
+
+    /** The first set of {@code n} free devices (in best-fit order) that all reach one another over NVLink, or null. */
+    private static List<Integer> nvlinked(List<GpuDevice> free, int n) {
+        for (int first = 0; first + n <= free.size(); first++) {
+            List<GpuDevice> set = new ArrayList<>(n);
+            set.add(free.get(first));
+            for (int i = first + 1; i < free.size() && set.size() < n; i++) {
+                GpuDevice candidate = free.get(i);
+                if (set.stream().allMatch(g -> g.nvlinkPeers().contains(candidate.id()))) {
+                    set.add(candidate);
+                }
+            }
+            if (set.size() == n) {
+                return set.stream().map(GpuDevice::id).toList();
+            }
+        }
+        return null;
+    }
+
+    /** The device for a share of one: the tightest fit, or null when none has the share left. */
+    private List<Integer> share(Resources request) {
+        GpuDevice best = null;
+        int bestLeft = Integer.MAX_VALUE;
+        for (GpuDevice gpu : gpusSmallestFirst) {
+            int left = Resources.WHOLE - used(gpu.id());
+            if (available(gpu, request) && left >= request.gpuMilli() && left < bestLeft) {
+                best = gpu;
+                bestLeft = left;
+            }
+        }
+        return best == null ? null : List.of(best.id());
+    }
+
+    private boolean available(GpuDevice gpu, Resources request) {
+        return !outOfService.get(gpu.id()) && request.acceptsGpu(gpu.type(), gpu.memoryMb());
+    }
+
+    private int used(int id) {
+        return usedMilli.getOrDefault(id, 0);
     }
 
     @Override
     public void reserve(Allocation allocation) {
         freeCpus -= allocation.cpus();
         freeMemoryMb -= allocation.memoryMb();
-        allocation.gpuIds().forEach(busyGpus::set);
+        allocation.gpuIds().forEach(id -> usedMilli.merge(id, allocation.milliPerGpu(), Integer::sum));
     }
 
     @Override
     public void release(Allocation allocation) {
         freeCpus += allocation.cpus();
         freeMemoryMb += allocation.memoryMb();
-        allocation.gpuIds().forEach(busyGpus::clear);
+        allocation.gpuIds().forEach(id -> usedMilli.computeIfPresent(id, (k, used) -> used - allocation.milliPerGpu() <= 0
+                ? null : used - allocation.milliPerGpu()));
     }
 
     @Override
     public boolean couldEverFit(Resources request) {
         return request.cpus() <= inventory.cpus() && request.memoryMb() <= inventory.memoryMb()
-                && request.gpus() <= inventory.gpuCount(request.gpuType());
+                && request.gpus() <= inventory.gpus().stream().filter(g -> request.acceptsGpu(g.type(), g.memoryMb())).count();
     }
 
     @Override
@@ -92,9 +153,10 @@ public final class ResourcePool implements Placement {
         return free;
     }
 
+    /** Wholly free and in service: a device holding a share is not free for a whole-device job. */
     @Override
     public boolean isGpuFree(int id) {
-        return !busyGpus.get(id) && !outOfService.get(id);
+        return used(id) == 0 && !outOfService.get(id);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.state.JobStatus;
 import dev.labq.core.domain.JobSpec;
+import dev.labq.core.domain.Resources;
 import dev.labq.core.event.JournalEvent;
 
 import java.io.File;
@@ -143,6 +144,10 @@ public final class ProcessExecutor implements JobExecutor {
         List<Integer> gpuIds = launch.allocation().gpuIds();
         env.put("CUDA_VISIBLE_DEVICES", gpuIds.stream().map(this::visibleAs).collect(Collectors.joining(",")));
         env.put("LABQ_GPUS", gpuIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        if (!gpuIds.isEmpty()) { // what part of each device is the job's: 1, or its share (0.5)
+            int milli = launch.allocation().milliPerGpu();
+            env.put("LABQ_GPU_SHARE", milli == Resources.WHOLE ? "1" : Double.toString(milli / (double) Resources.WHOLE));
+        }
         if (spec.array() != null) {
             putArrayVariables(env, spec.array());
         }

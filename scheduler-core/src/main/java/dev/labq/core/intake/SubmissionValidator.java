@@ -107,14 +107,25 @@ public final class SubmissionValidator {
         if (r.memoryMb() > inventory.memoryMb()) {
             throw new InvalidInputException("mem", r.memoryMb() + "M", "this machine has " + inventory.memoryMb() + "M; ask for at most that");
         }
-        if (r.gpuType() != null && !inventory.hasGpuType(r.gpuType())) {
-            throw new InvalidInputException("gpu-type", r.gpuType(), "use one of the configured GPU types "
-                    + inventory.gpus().stream().map(MachineInventory.GpuDevice::type).distinct().sorted().toList());
+        for (String type : r.gpuTypes()) {
+            if (!inventory.hasGpuType(type)) {
+                throw new InvalidInputException("gpu-type", type, "use one of the configured GPU types "
+                        + inventory.gpus().stream().map(MachineInventory.GpuDevice::type).distinct().sorted().toList());
+            }
         }
-        long gpus = inventory.gpuCount(r.gpuType());
+        if (r.gpuMemoryMb() != null) {
+            long largest = inventory.gpus().stream().filter(g -> r.acceptsGpu(g.type(), Long.MAX_VALUE))
+                    .mapToLong(MachineInventory.GpuDevice::memoryMb).max().orElse(0);
+            if (r.gpuMemoryMb() > largest) {
+                throw new InvalidInputException("gpu-mem", r.gpuMemoryMb() + "M", "the largest"
+                        + (r.gpuType() == null ? "" : " " + r.gpuType()) + " GPU here has " + largest + "M; ask for at most that");
+            }
+        }
+        long gpus = inventory.gpus().stream().filter(g -> r.acceptsGpu(g.type(), g.memoryMb())).count();
         if (r.gpus() > gpus) {
             throw new InvalidInputException("gpus", r.gpus(), "this machine has " + gpus
-                    + (r.gpuType() == null ? "" : " " + r.gpuType()) + " GPUs; ask for at most that");
+                    + (r.gpuType() == null ? "" : " " + r.gpuType()) + " GPUs"
+                    + (r.gpuMemoryMb() == null ? "" : " with " + r.gpuMemoryMb() + "M or more") + "; ask for at most that");
         }
         for (List<JobId> parents : List.of(spec.afterOk(), spec.afterOkTasks())) {
             for (JobId parent : parents) {

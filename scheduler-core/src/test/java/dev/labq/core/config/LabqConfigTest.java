@@ -42,8 +42,10 @@ class LabqConfigTest {
         LabqConfig config = LabqConfig.defaults();
         assertEquals("auto", config.machine().cpus());
         assertEquals("auto", config.machine().memory());
-        assertEquals(List.of(new LabqConfig.Gpu(0, "a100", "80G"), new LabqConfig.Gpu(1, "t4", "16G")),
-                config.machine().gpus());
+        assertEquals(List.of(new LabqConfig.Gpu(0, "a100", "80G", true), new LabqConfig.Gpu(1, "t4", "16G", true)),
+                config.machine().gpus(), "placeholders: used only where no GPU is discovered");
+        assertEquals("auto", config.machine().discover());
+        assertEquals(60, config.machine().gpuWatchSeconds());
         assertEquals(Map.of("default", new LabqConfig.Project(10, 1.0, null, null),
                 "research", new LabqConfig.Project(50, 3.0, null, null),
                 "thesis", new LabqConfig.Project(100, 2.0, null, null),
@@ -196,7 +198,7 @@ class LabqConfigTest {
     @Test
     void unknownKeyIsNamedWithItsSource() {
         InvalidInputException e = rejected("machine: { cpuz: 4 }\n" + MINIMAL);
-        assertEquals("invalid machine.cpuz=(unknown key): remove it or use one of [cpus, gpus, memory] under machine"
+        assertEquals("invalid machine.cpuz=(unknown key): remove it or use one of [cpus, discover, gpuWatchSeconds, gpus, memory] under machine"
                 + " (test.yaml line 1)", e.getMessage());
     }
 

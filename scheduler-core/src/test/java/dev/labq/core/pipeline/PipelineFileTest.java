@@ -356,9 +356,9 @@ class PipelineFileTest {
                         tool: a
                         resources: {cpus: 4}
                 """, "p.yaml", PriorResults.none()));
-        assertEquals("p.yaml line 10: workflow w2, task a2: invalid resources=Resources[cpus=4, memoryMb=256, gpus=0, gpuType=null]: "
+        assertEquals("p.yaml line 10: workflow w2, task a2: invalid resources=cpus=4 mem=256M: "
                 + "it is the same task as task a of workflow w1 (same tool, config, command and dependencies), which asks for "
-                + "resources=Resources[cpus=1, memoryMb=256, gpus=0, gpuType=null]; ask for the same, or make them different "
+                + "resources=cpus=1 mem=256M; ask for the same, or make them different "
                 + "tasks (config), or use dedup: none", e.getMessage());
     }
 }

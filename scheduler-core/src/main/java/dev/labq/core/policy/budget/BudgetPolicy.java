@@ -79,7 +79,7 @@ public final class BudgetPolicy {
         if (budget.maxMemoryMb() != null && held.memoryMb() + r.memoryMb() > budget.maxMemoryMb()) {
             return "BudgetCap(" + who(project, user) + ", memory)";
         }
-        if (budget.maxGpus() != null && r.gpus() > 0 && held.gpus() + r.gpus() > budget.maxGpus()) {
+        if (budget.maxGpus() != null && r.gpus() > 0 && held.gpus() + r.gpuCount() > budget.maxGpus() + 1e-9) {
             return "BudgetCap(" + who(project, user) + ", gpus)";
         }
         if (!budget.hasAllowance()) {
@@ -91,13 +91,13 @@ public final class BudgetPolicy {
             return "BudgetAllowance(" + who(project, user) + ", cpuHours)";
         }
         if (budget.gpuHours() != null && r.gpus() > 0 && !fits(budget.gpuHours(), used.gpuSeconds(),
-                used.reservedGpuSeconds(), r.gpus(), spec.timeLimitSeconds(), budget.strict())) {
+                used.reservedGpuSeconds(), r.gpuCount(), spec.timeLimitSeconds(), budget.strict())) {
             return "BudgetAllowance(" + who(project, user) + ", gpuHours)";
         }
         return null;
     }
 
-    private static boolean fits(double allowanceHours, double usedSeconds, double reservedSeconds, int units,
+    private static boolean fits(double allowanceHours, double usedSeconds, double reservedSeconds, double units,
                                 Long limitSeconds, boolean strict) {
         double allowance = allowanceHours * 3600;
         if (!strict) {
@@ -148,8 +148,8 @@ public final class BudgetPolicy {
                     + key + ".cpuHours=" + budget.cpuHours() + "; ask for less time or fewer CPUs");
         }
         if (budget.gpuHours() != null && r.gpus() > 0
-                && spec.timeLimitSeconds() * r.gpus() > budget.gpuHours() * 3600 + 1e-3 * r.gpus()) {
-            throw new InvalidInputException("time", spec.timeLimitSeconds() + "s", "x " + r.gpus() + " GPUs is more than "
+                && spec.timeLimitSeconds() * r.gpuCount() > budget.gpuHours() * 3600 + 1e-3 * r.gpuCount()) {
+            throw new InvalidInputException("time", spec.timeLimitSeconds() + "s", "x " + (r.fractional() ? Double.toString(r.gpuCount()) : Integer.toString(r.gpus())) + " GPUs is more than "
                     + key + ".gpuHours=" + budget.gpuHours() + "; ask for less time or fewer GPUs");
         }
     }

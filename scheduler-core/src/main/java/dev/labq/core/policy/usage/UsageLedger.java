@@ -67,7 +67,7 @@ public final class UsageLedger {
     /** A running attempt as the ledger charges it. */
     private record Run(long job, String project, String user, long startMillis, long limitEndMillis, Allocation allocation) {
         double rate(PrioritySettings.Billing billing) {
-            return billing.cpu() * allocation.cpus() + billing.gpu() * allocation.gpuIds().size();
+            return billing.cpu() * allocation.cpus() + billing.gpu() * allocation.gpuCount();
         }
     }
 
@@ -77,7 +77,7 @@ public final class UsageLedger {
         final List<Run> runs = new ArrayList<>(2);
         int heldCpus;
         long heldMemoryMb;
-        int heldGpus;
+        double heldGpus;
 
         Account(AccountUsage stored) {
             this.stored = stored;
@@ -163,7 +163,7 @@ public final class UsageLedger {
             account.runs.remove(run);
             account.heldCpus -= run.allocation().cpus();
             account.heldMemoryMb -= run.allocation().memoryMb();
-            account.heldGpus -= run.allocation().gpuIds().size();
+            account.heldGpus -= run.allocation().gpuCount();
         }
         version++;
     }
@@ -180,7 +180,7 @@ public final class UsageLedger {
             account.runs.add(run);
             account.heldCpus += run.allocation().cpus();
             account.heldMemoryMb += run.allocation().memoryMb();
-            account.heldGpus += run.allocation().gpuIds().size();
+            account.heldGpus += run.allocation().gpuCount();
         }
         version++;
     }
@@ -220,7 +220,7 @@ public final class UsageLedger {
     private AccountUsage charge(AccountUsage u, Run run, long endMillis, boolean terminal, boolean failed, long index) {
         long end = Math.max(endMillis, run.startMillis());
         double seconds = (end - run.startMillis()) / 1000.0;
-        int gpus = run.allocation().gpuIds().size();
+        double gpus = run.allocation().gpuCount();
         BudgetPeriod period = periodOf(u.project(), u.user());
         long periodStart = period.startOf(end);
         double periodCpu = periodStart == u.periodStartMillis() ? u.periodCpuSeconds() : 0;
@@ -317,7 +317,7 @@ public final class UsageLedger {
     }
 
     /** Resources held at once. */
-    public record Held(int cpus, long memoryMb, int gpus) {
+    public record Held(int cpus, long memoryMb, double gpus) {
         public static final Held NONE = new Held(0, 0, 0);
     }
 
@@ -341,12 +341,12 @@ public final class UsageLedger {
         for (Run run : account.runs) {
             double soFar = Math.max(0, nowMillis - Math.max(run.startMillis(), start)) / 1000.0;
             cpu += soFar * run.allocation().cpus();
-            gpu += soFar * run.allocation().gpuIds().size();
+            gpu += soFar * run.allocation().gpuCount();
             double left = run.limitEndMillis() == Long.MAX_VALUE ? Double.POSITIVE_INFINITY
                     : Math.max(0, Math.min(run.limitEndMillis(), end) - nowMillis) / 1000.0;
             reservedCpu += left * run.allocation().cpus();
             if (!run.allocation().gpuIds().isEmpty()) {
-                reservedGpu += left * run.allocation().gpuIds().size();
+                reservedGpu += left * run.allocation().gpuCount();
             }
         }
         return new PeriodUsage(start, end, cpu, gpu, reservedCpu, reservedGpu);
