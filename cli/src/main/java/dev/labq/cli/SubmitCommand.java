@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -118,6 +119,11 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = {"-D", "--chdir"}, paramLabel = "DIR", description = "working directory (default: the current one)")
     Path chdir;
+
+    @Option(names = "--export", paramLabel = "ALL|NONE|VAR[,VAR=value...]", description = {
+            "the environment the job gets, as sbatch's --export: ALL (default) the submitter's, NONE only PATH, HOME,",
+            "USER and LOGNAME, or the listed variables (with ALL in the list, all of them too); --env adds to it"})
+    String export;
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "extra environment variable (repeatable)")
     Map<String, String> env;
@@ -359,11 +365,7 @@ final class SubmitCommand implements Callable<Integer> {
         SubmitCommand d = script != null ? script : new SubmitCommand();
         List<String> argv = argv();
         String projectName = project != null ? project : d.project; // null: the home's default, set on acceptance
-        Map<String, String> environment = new LinkedHashMap<>();
-        String path = common.invocation().env().get("PATH");
-        if (path != null) {
-            environment.put("PATH", path);
-        }
+        Map<String, String> environment = exported(first(export, d.export));
         if (d.env != null) {
             environment.putAll(d.env);
         }
@@ -384,8 +386,52 @@ final class SubmitCommand implements Callable<Integer> {
                 timeText == null ? null : TimeSpecs.parseTimeLimitSeconds(timeText),
                 dependencies.stream().filter(JobRef::wholeArray).map(JobRef::id).toList(),
                 Boolean.TRUE.equals(first(hold, d.hold)), first(nice, d.nice), first(retries, d.retries), null, null, null, retryPolicy(d),
-                checkpointRequest(d), killOnInvalidDep(first(killOnInvalidDep, d.killOnInvalidDep)));
+                checkpointRequest(d), killOnInvalidDep(first(killOnInvalidDep, d.killOnInvalidDep)), true);
         return new Submission(spec, dependencies.stream().filter(ref -> !ref.wholeArray()).toList());
+    }
+
+    /** Variables of a job context that a job submitted from inside another job must not inherit. */
+    private static final Set<String> CONTEXT = Set.of("LABQ_JOB_ID", "LABQ_ATTEMPT", "LABQ_EXIT_FILE", "LABQ_CHECKPOINT_DIR",
+            "LABQ_RESUME_FROM", "LABQ_PROJECT", "LABQ_GPUS", "LABQ_GPU_SHARE", "CUDA_VISIBLE_DEVICES", "LABQ_ARRAY_JOB_ID",
+            "LABQ_ARRAY_TASK_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "_", "SHLVL", "OLDPWD", "PWD");
+    private static final List<String> IDENTITY = List.of("HOME", "USER", "LOGNAME");
+
+    /** The environment {@code --export} gives the job, from the submitter's. */
+    private Map<String, String> exported(String mode) {
+        Map<String, String> submitter = common.invocation().env();
+        Map<String, String> out = new java.util.TreeMap<>();
+        String text = mode == null ? "ALL" : mode.strip();
+        List<String> items = List.of(text.split(","));
+        if (items.stream().anyMatch(String::isBlank)) {
+            throw new InvalidInputException("export", mode, "use ALL, NONE, or variables separated by commas: PYTHONPATH,MODE=fast");
+        }
+        boolean all = items.contains("ALL");
+        if (all) {
+            submitter.forEach((k, v) -> {
+                if (!CONTEXT.contains(k)) {
+                    out.put(k, v);
+                }
+            });
+        } else {
+            out.put("PATH", submitter.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+            IDENTITY.stream().filter(submitter::containsKey).forEach(k -> out.put(k, submitter.get(k)));
+        }
+        for (String item : items) {
+            if (item.equals("ALL") || item.equals("NONE")) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            String name = eq < 0 ? item : item.substring(0, eq);
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new InvalidInputException("export", mode, "name variables with letters, digits and _: PYTHONPATH,MODE=fast");
+            }
+            if (eq >= 0) {
+                out.put(name, item.substring(eq + 1));
+            } else if (submitter.containsKey(name)) {
+                out.put(name, submitter.get(name));
+            }
+        }
+        return out;
     }
 
     /** CPUs, memory and GPUs as the options (or the script's directives) ask; {@code --gres} stands for --gpus and --gpu-type. */

@@ -67,6 +67,8 @@ class RejectedInputTest {
                 reject(ExitCodes.INVALID_INPUT, "submit --retries 101 -- true", "retries=101", "0 (default) to 100"),
                 reject(ExitCodes.INVALID_INPUT, "submit --backoff soon -- true", "backoff=soon", "exp:10s:10m"),
                 reject(ExitCodes.INVALID_INPUT, "submit --kill-on-invalid-dep maybe -- true", "kill-on-invalid-dep=maybe", "yes"),
+                reject(ExitCodes.INVALID_INPUT, "submit --export A,,B -- true", "export=A,,B", "commas"),
+                reject(ExitCodes.INVALID_INPUT, "submit --export 9LIVES -- true", "export=9LIVES", "letters, digits"),
                 reject(ExitCodes.INVALID_INPUT, "drain gpu:7 --reason broken", "device=gpu:7", "[gpu:0, gpu:1]"),
                 reject(ExitCodes.INVALID_INPUT, "drain gpu:one --reason broken", "device=gpu:one", "gpu:ID"),
                 reject(ExitCodes.USAGE, "drain gpu:0", "--reason", "labq drain --help"),

@@ -72,7 +72,7 @@ public record AlibabaGpuTrace(List<Node> nodes, List<TraceJob> jobs, List<Intege
     }
 
     /** The rows of a CSV with a header line, as column → value; checks the columns it needs are there. */
-    private static List<Map<String, String>> rows(Path file, String option, List<String> needed) {
+    static List<Map<String, String>> rows(Path file, String option, List<String> needed) {
         if (!Files.isRegularFile(file)) {
             throw new UsageException(option + " " + file + ": no such file", "give a CSV in the Alibaba cluster-trace-gpu-v2023 layout");
         }

@@ -208,6 +208,9 @@ public final class DecisionCore {
         JobStatus before = change.before();
         JobStatus after = change.after();
         long id = after.id().value();
+        if (before == null) {
+            pool.observe(after.spec().resources());
+        }
         if (after.state() == JobState.RUNNING && (before == null || before.state() != JobState.RUNNING)) {
             if (inFlight.remove(id) == null) {
                 pool.reserve(after.allocation()); // dispatched by an earlier scheduler run

@@ -40,4 +40,8 @@ public interface Placement {
      */
     default void setInService(int id, boolean inService) {
     }
+
+    /** A job asking for {@code request} was submitted: a placement that learns the request mix counts it. */
+    default void observe(Resources request) {
+    }
 }

@@ -4,6 +4,7 @@ import dev.labq.core.config.MachineInventory;
 import dev.labq.core.config.MachineInventory.GpuDevice;
 import dev.labq.core.domain.Allocation;
 import dev.labq.core.domain.Resources;
+import dev.labq.core.policy.placement.FragmentationGradient;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Free CPUs, memory and GPU devices of the machine. Owned by the decision stage's thread: no locks.
@@ -18,8 +20,9 @@ import java.util.Map;
  * <p>GPU placement: only devices of a type the request accepts, with at least the memory it asks for, in service
  * (not drained or failed). Whole devices best fit, the smallest-memory ones first, so large devices stay free for
  * the jobs that need them; several devices connected by NVLink to one another where there are such sets. A share of
- * a device goes where it fits most tightly (the device with the least share left that still holds it), so shares
- * pack onto devices already shared and whole devices stay whole.
+ * a device goes where it adds the least fragmentation for the mix of recent requests (FGD, ATC'23: free GPU
+ * capacity those requests could not use), then where it fits most tightly, so shares pack onto devices already
+ * shared and whole devices stay whole.
  */
 public final class ResourcePool implements Placement {
     private final MachineInventory inventory;
@@ -27,6 +30,7 @@ public final class ResourcePool implements Placement {
     /** Thousandths of each device held by running jobs (1000: a whole job, or shares that fill it). */
     private final Map<Integer, Integer> usedMilli = new HashMap<>();
     private final BitSet outOfService = new BitSet();
+    private final FragmentationGradient fragments = FragmentationGradient.recent();
     private int freeCpus;
     private long freeMemoryMb;
 
@@ -91,18 +95,46 @@ public final class ResourcePool implements Placement {
         return null;
     }
 
-    /** The device for a share of one: the tightest fit, or null when none has the share left. */
+    /**
+     * The device for a share of one, or null when none has the share left: the one where it adds the least
+     * fragmentation for the recent requests ({@link FragmentationGradient}), then the tightest fit.
+     */
     private List<Integer> share(Resources request) {
         GpuDevice best = null;
+        double bestDelta = Double.POSITIVE_INFINITY;
         int bestLeft = Integer.MAX_VALUE;
         for (GpuDevice gpu : gpusSmallestFirst) {
             int left = Resources.WHOLE - used(gpu.id());
-            if (available(gpu, request) && left >= request.gpuMilli() && left < bestLeft) {
+            if (!available(gpu, request) || left < request.gpuMilli()) {
+                continue;
+            }
+            double before = fragments.fragmentation(stateOf(gpu.type(), -1, 0));
+            double delta = fragments.fragmentation(stateOf(gpu.type(), gpu.id(), request.gpuMilli())) - before;
+            if (delta < bestDelta - 1e-9 || Math.abs(delta - bestDelta) <= 1e-9 && left < bestLeft) {
                 best = gpu;
+                bestDelta = delta;
                 bestLeft = left;
             }
         }
         return best == null ? null : List.of(best.id());
+    }
+
+    /** The machine's free CPUs, memory and devices of {@code type} in service, with {@code milli} more taken on {@code id}. */
+    private FragmentationGradient.NodeState stateOf(String type, int id, int milli) {
+        List<GpuDevice> ofType = inventory.gpus().stream().filter(g -> g.type().equals(type) && !outOfService.get(g.id())).toList();
+        int[] free = new int[ofType.size()];
+        for (int i = 0; i < free.length; i++) {
+            GpuDevice g = ofType.get(i);
+            free[i] = Resources.WHOLE - used(g.id()) - (g.id() == id ? milli : 0);
+        }
+        return new FragmentationGradient.NodeState(freeCpus * Resources.WHOLE, freeMemoryMb, free, type);
+    }
+
+    /** A request arrived: the mix of recent requests that shares are placed against learns it. */
+    @Override
+    public void observe(Resources request) {
+        fragments.observe(new FragmentationGradient.Shape(request.cpus() * Resources.WHOLE, request.memoryMb(), request.gpus(),
+                request.gpus() == 0 ? 0 : request.fractional() ? request.gpuMilli() : Resources.WHOLE, Set.copyOf(request.gpuTypes())));
     }
 
     private boolean available(GpuDevice gpu, Resources request) {

@@ -39,6 +39,8 @@ import java.util.Map;
  *                      (after its retries), it is cancelled with {@code DependencyNeverSatisfied} (null or true,
  *                      labq's default) or stays pending with {@code DependencyFailed} (false) until that job is
  *                      requeued and completes
+ * @param fullEnv       {@code env} is the job's whole environment, as {@code sbatch --export} makes it (labq's own
+ *                      variables added); false: the job starts with the scheduler's environment, {@code env} on top
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(String name, JobKind kind, List<String> argv, boolean shell, Map<String, String> env,
@@ -46,7 +48,8 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                       Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                       Integer retries, PipelineTask pipeline, ArrayTask array,
                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobId> afterOkTasks, RetryPolicy retryPolicy,
-                      CheckpointRequest checkpointRequest, Boolean killInvalidDependency) {
+                      CheckpointRequest checkpointRequest, Boolean killInvalidDependency,
+                      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean fullEnv) {
 
     public static final int MAX_IMPORTANCE = 1_000_000;
     public static final int MAX_NICE = 10_000;
@@ -58,7 +61,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice,
                    PipelineTask pipeline) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, pipeline, null, null, null, null, null, false);
     }
 
     /** A spec of a job submitted on its own. */
@@ -66,7 +69,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold, Integer nice) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, nice, null, null, null, null, null, null, null, false);
     }
 
     /** A spec with the default nice (0). */
@@ -74,7 +77,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                    String workdir, String project, String user, Resources resources, Integer importance,
                    Long deadlineMillis, Long timeLimitSeconds, List<JobId> afterOk, boolean hold) {
         this(name, kind, argv, shell, env, workdir, project, user, resources, importance, deadlineMillis,
-                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null, null, null);
+                timeLimitSeconds, afterOk, hold, null, null, null, null, null, null, null, null, false);
     }
 
     public JobSpec {
@@ -119,21 +122,21 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec charged to {@code newProject}. */
     public JobSpec inProject(String newProject) {
         return new JobSpec(name, kind, argv, shell, env, workdir, newProject, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency, fullEnv);
     }
 
     /** The same spec with {@code policy} for its retries, and {@code count} retries when it sets none. */
     public JobSpec withRetryDefaults(Integer count, RetryPolicy policy) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
                 deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries != null ? retries : count, pipeline, array,
-                afterOkTasks, retryPolicy != null ? retryPolicy : policy, checkpointRequest, killInvalidDependency);
+                afterOkTasks, retryPolicy != null ? retryPolicy : policy, checkpointRequest, killInvalidDependency, fullEnv);
     }
 
     /** The same spec with {@code kill} as its {@code killInvalidDependency} when it sets none. */
     public JobSpec withKillInvalidDependencyDefault(boolean kill) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
                 deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, afterOkTasks, retryPolicy,
-                checkpointRequest, killInvalidDependency != null ? killInvalidDependency : kill);
+                checkpointRequest, killInvalidDependency != null ? killInvalidDependency : kill, fullEnv);
     }
 
     /** Whether it waits, rather than being cancelled, when a job it depends on can never complete. */
@@ -144,13 +147,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
     /** The same spec after the array tasks {@code tasks}, each on its own, as well. */
     public JobSpec withAfterOkTasks(List<JobId> tasks) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy, checkpointRequest, killInvalidDependency);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, array, tasks, retryPolicy, checkpointRequest, killInvalidDependency, fullEnv);
     }
 
     /** The same spec as task {@code task} of an array. */
     public JobSpec asArrayTask(ArrayTask task) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
+                deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, task, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency, fullEnv);
     }
 
     /** The same spec with what {@code change} sets (its {@code null} fields keep this spec's values). */
@@ -159,13 +162,13 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
                 change.importance() != null ? change.importance() : importance,
                 change.deadlineMillis() != null ? change.deadlineMillis() : deadlineMillis,
                 change.timeLimitSeconds() != null ? change.timeLimitSeconds() : timeLimitSeconds,
-                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
+                afterOk, hold, change.nice() != null ? change.nice() : nice, retries, pipeline, array, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency, fullEnv);
     }
 
     /** The same spec as job {@code task} of a pipeline, after {@code newAfterOk}, with {@code newDeadline}. */
     public JobSpec inPipeline(PipelineTask task, List<JobId> newAfterOk, Long newDeadline) {
         return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy, checkpointRequest, killInvalidDependency);
+                newDeadline, timeLimitSeconds, newAfterOk, hold, nice, retries, task, array, List.of(), retryPolicy, checkpointRequest, killInvalidDependency, fullEnv);
     }
 
     /** Whether it waits on other jobs at all. */
@@ -217,6 +220,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         private RetryPolicy retryPolicy;
         private CheckpointRequest checkpointRequest;
         private Boolean killInvalidDependency;
+        private boolean fullEnv;
         private boolean hold;
         private Integer nice;
         private Integer retries;
@@ -243,6 +247,8 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
         public Builder checkpointRequest(CheckpointRequest value) { this.checkpointRequest = value; return this; }
         public Builder killInvalidDependency(Boolean value) { this.killInvalidDependency = value; return this; }
+        /** {@code env} is the whole environment of the job (no variable of the scheduler's own). */
+        public Builder fullEnv(boolean value) { this.fullEnv = value; return this; }
         public Builder hold(boolean value) { this.hold = value; return this; }
         public Builder nice(Integer value) { this.nice = value; return this; }
         public Builder retries(Integer value) { this.retries = value; return this; }
@@ -250,7 +256,7 @@ public record JobSpec(String name, JobKind kind, List<String> argv, boolean shel
 
         public JobSpec build() {
             return new JobSpec(name, kind, argv, shell, env, workdir, project, user, resources, importance,
-                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency);
+                    deadlineMillis, timeLimitSeconds, afterOk, hold, nice, retries, pipeline, null, afterOkTasks, retryPolicy, checkpointRequest, killInvalidDependency, fullEnv);
         }
     }
 }

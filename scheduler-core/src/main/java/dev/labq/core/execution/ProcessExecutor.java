@@ -136,6 +136,9 @@ public final class ProcessExecutor implements JobExecutor {
         Path exitFile = exitFileOf(logs, launch.job(), launch.attempt());
         ProcessBuilder builder = new ProcessBuilder(wrapped(launch.job(), command(spec)));
         Map<String, String> env = builder.environment();
+        if (spec.fullEnv()) { // sbatch --export: the submitter's variables, none of the scheduler's own
+            env.clear();
+        }
         env.putAll(spec.env());
         env.put(JOB_ID_VARIABLE, launch.job().toString());
         env.put(ATTEMPT_VARIABLE, Integer.toString(launch.attempt()));

@@ -65,6 +65,20 @@ class GpuPlacementTest {
     }
 
     @Test
+    void aShareGoesWhereItLeavesTheMostForTheRequestsThatHaveBeenComing() {
+        ResourcePool two = new ResourcePool(new MachineInventory(8, 8_192, List.of(gpu(0, "t4", 16_384), gpu(1, "t4", 16_384))));
+        for (int i = 0; i < 20; i++) {
+            two.observe(share(0.5, "t4")); // halves are what comes
+        }
+        assertEquals(List.of(0), two.tryReserve(share(0.5, "t4")).gpuIds());
+        // a quarter on gpu 0 would leave 0.25 there, which no half can use; on gpu 1, both still take a half
+        assertEquals(List.of(1), two.tryReserve(share(0.25, "t4")).gpuIds());
+        ResourcePool fresh = new ResourcePool(new MachineInventory(8, 8_192, List.of(gpu(0, "t4", 16_384), gpu(1, "t4", 16_384))));
+        fresh.tryReserve(share(0.5, "t4"));
+        assertEquals(List.of(0), fresh.tryReserve(share(0.25, "t4")).gpuIds(), "nothing learned yet: the tightest fit");
+    }
+
+    @Test
     void multiGpuJobsGetNvlinkedSetsAndFallBackToBestFit() {
         assertEquals(List.of(0, 1), pool.tryReserve(new Resources(1, 64, 2, "a6000")).gpuIds());
         Allocation one = pool.tryReserve(new Resources(1, 64, 1, "a6000"));
