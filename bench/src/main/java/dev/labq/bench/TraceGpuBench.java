@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Replays Alibaba's GPU cluster trace (1,213 nodes, 6,212 GPUs by default, in bench/workloads): first
- * placement alone (jobs arrive and never leave, as in the FGD paper: GPUs allocated at the first refusal,
+ * Replays Alibaba's GPU cluster trace (1,213 nodes, 6,212 GPUs by default, in bench/workloads): the FGD paper's
+ * fragmentation experiment (tasks sampled until 130% of the GPUs are asked for, shares as shares: labq, fgd, best
+ * fit, first fit, random), then placement alone (jobs arrive and never leave, as in the FGD paper: GPUs allocated at the first refusal,
  * labq's best fit next to first fit), then the whole trace in time under FCFS, EASY and labq on labq's
  * placement, next to the waits the production scheduler recorded (no production row when none is known).
  */
@@ -32,7 +33,7 @@ public final class TraceGpuBench implements Harness {
 
     @Override
     public String summary() {
-        return "Alibaba GPU trace: GPUs allocated at the first refusal (best fit vs first fit), then fcfs, easy, labq in time";
+        return "Alibaba GPU trace: GPUs allocated at 130% load (labq, fgd, best/first fit, random), at the first refusal, then in time";
     }
 
     @Override

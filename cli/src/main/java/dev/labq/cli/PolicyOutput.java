@@ -56,6 +56,9 @@ final class PolicyOutput {
             node.putObject("factors");
         }
         node.put("reason", e.reason());
+        if (e.placement() != null) {
+            node.put("placement", e.placement());
+        }
         node.put("attempt", e.job().attempt());
         if (e.job().spec().retries() != null) {
             node.put("retries", e.job().spec().retries());
@@ -160,6 +163,9 @@ final class PolicyOutput {
         String task = e.job().spec().array() == null ? "" : " [" + e.job().spec().array().label() + "]";
         out.printf(Locale.ROOT, "job %s%s (%s, project %s, user %s): %s, %s%n", e.job().id(), task, e.job().spec().name(),
                 e.job().spec().project(), e.job().spec().user(), e.job().state(), e.reason());
+        if (e.placement() != null) {
+            out.println("placement: " + e.placement());
+        }
         JobStatus j = e.job();
         if (j.attempt() > 0 || j.spec().retries() != null) {
             out.println("attempts: " + j.attempt() + (j.spec().retries() == null ? "" : " (retries: " + j.spec().retries()

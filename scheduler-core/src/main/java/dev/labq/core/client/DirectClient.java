@@ -240,7 +240,7 @@ final class DirectClient implements LabqClient {
     private static Explanation offline(Explanation e) {
         boolean waitsForAScheduler = "Priority".equals(e.reason()) || "Resources".equals(e.reason());
         return waitsForAScheduler ? new Explanation(e.job(), e.policy(), e.priority(), "NoScheduler", e.ahead(), e.aheadCount(),
-                e.estimatedStartMillis(), e.budget()) : e;
+                e.estimatedStartMillis(), e.budget(), e.placement()) : e;
     }
 
     @Override

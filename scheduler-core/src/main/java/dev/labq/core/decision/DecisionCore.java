@@ -548,7 +548,8 @@ public final class DecisionCore {
             estimatedStart = job.startMillis();
         }
         return new Explanation(job, policy.id(), priority, reason, ahead, aheadCount, estimatedStart,
-                BudgetState.of(job.spec(), ledger, nowMillis));
+                BudgetState.of(job.spec(), ledger, nowMillis),
+                job.state() == JobState.PENDING ? pool.refusal(job.spec().resources()) : null);
     }
 
     private Long planStart(List<ReadyIndex.Entry> before, ReadyIndex.Entry self, long nowMillis) {

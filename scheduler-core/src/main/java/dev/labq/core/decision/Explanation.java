@@ -19,7 +19,14 @@ import java.util.List;
  *                            {@code null} when unknown (held back by a budget, waiting on a dependency, or
  *                            behind a job without a time limit)
  * @param budget              the budgets of its project and user as of now
+ * @param placement           for a pending job, why what it asks for does not fit on the machine now (what is
+ *                            short, which devices are out of service), or {@code null} when it would fit
  */
 public record Explanation(JobStatus job, String policy, Priority priority, String reason, List<JobId> ahead, long aheadCount,
-                          Long estimatedStartMillis, BudgetState budget) {
+                          Long estimatedStartMillis, BudgetState budget, String placement) {
+
+    public Explanation(JobStatus job, String policy, Priority priority, String reason, List<JobId> ahead, long aheadCount,
+                       Long estimatedStartMillis, BudgetState budget) {
+        this(job, policy, priority, reason, ahead, aheadCount, estimatedStartMillis, budget, null);
+    }
 }

@@ -14,6 +14,14 @@ public interface Placement {
     /** Reserves what {@code request} asks for and says which devices, or returns {@code null} when it does not fit now. */
     Allocation tryReserve(Resources request);
 
+    /**
+     * Why {@code request} does not fit now, in words a user acts on (what is short, which devices are out of
+     * service), or {@code null} when {@link #tryReserve} would place it.
+     */
+    default String refusal(Resources request) {
+        return null;
+    }
+
     /** Marks an allocation made earlier (restored from the journal) as taken. */
     void reserve(Allocation allocation);
 

@@ -146,6 +146,33 @@ public final class ResourcePool implements Placement {
     }
 
     @Override
+    public String refusal(Resources request) {
+        List<String> missing = new ArrayList<>();
+        if (request.cpus() > freeCpus) {
+            missing.add(request.cpus() + " CPUs, " + freeCpus + " free");
+        }
+        if (request.memoryMb() > freeMemoryMb) {
+            missing.add(request.memoryMb() + "M of memory, " + freeMemoryMb + "M free");
+        }
+        if (request.gpus() > 0 && (request.fractional() ? share(request) : whole(request)) == null) {
+            List<GpuDevice> accepted = inventory.gpus().stream().filter(g -> request.acceptsGpu(g.type(), g.memoryMb())).toList();
+            long free = accepted.stream().filter(g -> !outOfService.get(g.id())
+                    && Resources.WHOLE - used(g.id()) >= (request.fractional() ? request.gpuMilli() : Resources.WHOLE)).count();
+            String what = (request.fractional() ? request.gpuCount() + " of a GPU" : request.gpus() + " GPU" + (request.gpus() == 1 ? "" : "s"))
+                    + (request.gpuType() == null ? "" : " of type " + request.gpuType())
+                    + (request.gpuMemoryMb() == null ? "" : " with " + request.gpuMemoryMb() + "M or more");
+            StringBuilder gpus = new StringBuilder(what + ", " + free + " of the " + accepted.size() + " that will do "
+                    + (request.fractional() ? "have that share" : "are") + " free");
+            List<String> off = accepted.stream().filter(g -> outOfService.get(g.id())).map(g -> "gpu " + g.id()).toList();
+            if (!off.isEmpty()) {
+                gpus.append(" (out of service: ").append(String.join(", ", off)).append(')');
+            }
+            missing.add(gpus.toString());
+        }
+        return missing.isEmpty() ? null : "needs " + String.join("; ", missing);
+    }
+
+    @Override
     public void reserve(Allocation allocation) {
         freeCpus -= allocation.cpus();
         freeMemoryMb -= allocation.memoryMb();

@@ -53,7 +53,13 @@ class DeviceServiceTest {
         assertEquals(List.of(1), d.status(second).allocation().gpuIds(), "not the drained one");
         assertEquals(JobState.PENDING, d.status(third).state());
         assertEquals("Resources", d.reason(third));
+        assertEquals("needs 1 GPU of type a100, 0 of the 2 that will do are free (out of service: gpu 0)",
+                d.core().explain(third, d.now(), 5).placement(), "explain says what is short, and what is drained");
+        assertEquals("needs 16 CPUs, 7 free; 32768M of memory, 32512M free; 0.5 of a GPU, 0 of the 2 that will do have that share"
+                        + " free (out of service: gpu 0)",
+                d.core().pool().refusal(new Resources(16, 32_768, 1, null).withGpu(null, 500)));
         d.apply(new JournalEvent.GpuResumed(0));
+        assertEquals(null, d.core().explain(third, d.now(), 5).placement(), "it fits now");
         d.decide();
         assertEquals(List.of(0), d.status(third).allocation().gpuIds());
         assertEquals(List.of("full", "full"), states());
