@@ -15,6 +15,7 @@ import dev.labq.core.execution.AttemptSupervisor;
 import dev.labq.core.intake.CommandIntake;
 import dev.labq.core.gpu.GpuProbe;
 import dev.labq.core.monitor.DeviceWatcher;
+import dev.labq.core.monitor.ProcessTreeUsage;
 import dev.labq.core.notify.OutcomeNotifier;
 import dev.labq.core.policy.predict.RuntimePredictor;
 import dev.labq.core.policy.usage.UsageLedger;
@@ -87,6 +88,7 @@ public final class LabqScheduler implements AutoCloseable {
     private final DecisionStage stage;
     private final ScheduledExecutorService ticker;
     private final DeviceWatcher gpuWatch;
+    private final ScheduledExecutorService monitor;
     private final SocketServer socket;
     private final List<SchedulerListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -124,8 +126,8 @@ public final class LabqScheduler implements AutoCloseable {
             UsageLedger ledger = rebuilding ? new UsageLedger(config) : ViewProjection.loadLedger(views, config, table);
             ExecutionListener reports = new JournalingListener(journal, clock);
             this.tasks = new InProcessExecutor(config.scheduler().inProcessThreads(), reports, checkpoints, clock);
-            openedExecutor = new RoutingExecutor(b.processExecutor != null ? b.processExecutor.apply(reports)
-                    : new ProcessExecutor(home, reports, checkpoints, inventory), tasks);
+            ProcessExecutor processes = b.processExecutor == null ? new ProcessExecutor(home, reports, checkpoints, inventory) : null;
+            openedExecutor = new RoutingExecutor(processes != null ? processes : b.processExecutor.apply(reports), tasks);
             this.executor = openedExecutor;
             PriorityPolicy policy = b.policy != null ? b.policy : PriorityPolicy.configured(config);
             DecisionCore core = new DecisionCore(config, table, ledger, new ResourcePool(inventory), policy, b.predictor);
@@ -151,6 +153,7 @@ public final class LabqScheduler implements AutoCloseable {
             this.ticker = b.tickMillis > 0 ? startTicker(b.tickMillis) : null;
             this.gpuWatch = new DeviceWatcher(probe, inventory, reports::journal);
             gpuWatch.start(config.machine().gpuWatchSeconds());
+            this.monitor = processes != null ? startMonitor(processes, config.scheduler()) : null;
             this.socket = b.commands != null ? SocketServer.start(home.socket(), b.commands.apply(this)) : null;
         } catch (RuntimeException e) {
             // In reverse order of starting, so no thread is left writing to what is closed after it.
@@ -450,6 +453,9 @@ public final class LabqScheduler implements AutoCloseable {
             ticker.shutdownNow();
         }
         gpuWatch.close();
+        if (monitor != null) {
+            monitor.shutdownNow();
+        }
         checkpoints.close(); // commits under way become durable and journaled, and are folded below
         stage.stopDeciding();
         tailer.stop();    // what is journaled now gets folded into the views
@@ -462,6 +468,27 @@ public final class LabqScheduler implements AutoCloseable {
             journal.close();
             lock.close();
         }
+    }
+
+    /** Measures running jobs every {@code monitorSeconds} and kills those over their memory; null when either is off. */
+    private static ScheduledExecutorService startMonitor(ProcessExecutor processes, LabqConfig.Settings settings) {
+        if (settings.monitorSeconds() == 0 || settings.memoryTolerance() < 0) {
+            return null;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "labq-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        ProcessTreeUsage usage = new ProcessTreeUsage();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                processes.enforceMemory(usage, settings.memoryTolerance());
+            } catch (RuntimeException e) {
+                LOG.warn("measuring running jobs failed: {}", e.toString());
+            }
+        }, settings.monitorSeconds(), settings.monitorSeconds(), TimeUnit.SECONDS);
+        return timer;
     }
 
     private static void closeQuietly(AutoCloseable c) {

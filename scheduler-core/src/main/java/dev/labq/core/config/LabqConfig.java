@@ -225,9 +225,13 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
      *                    (after its retries) is cancelled with {@code DependencyNeverSatisfied} (true, the default),
      *                    or waits with {@code DependencyFailed} for it to be requeued (false); a job's own
      *                    {@code --kill-on-invalid-dep} wins
+     * @param monitorSeconds how often running jobs' process trees are measured (0: never)
+     * @param memoryTolerance how far over its {@code --mem} a job's resident memory may go before it is killed
+     *                    with reason {@code OutOfMemory} (0.1: 10%); negative: never killed for memory
      */
     public record Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts,
-                           String backfill, String policy, Boolean killInvalidDependency) {
+                           String backfill, String policy, Boolean killInvalidDependency, Integer monitorSeconds,
+                           Double memoryTolerance) {
         public static final String BACKFILL_EASY = "easy";
         public static final String BACKFILL_NONE = "none";
         public static final String POLICY_MULTIFACTOR = "multifactor";
@@ -244,7 +248,7 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
 
         public Settings(Integer killGraceSeconds, Integer inProcessThreads, String defaultProject, Integer maxAttempts,
                         String backfill, String policy) {
-            this(killGraceSeconds, inProcessThreads, defaultProject, maxAttempts, backfill, policy, null);
+            this(killGraceSeconds, inProcessThreads, defaultProject, maxAttempts, backfill, policy, null, null, null);
         }
 
         public Settings {
@@ -266,6 +270,14 @@ public record LabqConfig(Machine machine, Map<String, Project> projects, Setting
                 throw new InvalidInputException("backfill", backfill, "use easy or none");
             }
             killInvalidDependency = killInvalidDependency == null || killInvalidDependency;
+            monitorSeconds = monitorSeconds == null ? 5 : monitorSeconds;
+            if (monitorSeconds < 0) {
+                throw new InvalidInputException("monitorSeconds", monitorSeconds, "use 0 (never) or more seconds (default 5)");
+            }
+            memoryTolerance = memoryTolerance == null ? 0.1 : memoryTolerance;
+            if (memoryTolerance.isNaN() || memoryTolerance.isInfinite()) {
+                throw new InvalidInputException("memoryTolerance", memoryTolerance, "use a fraction such as 0.1 (10% over --mem), or -1 to never kill for memory");
+            }
             policy = policy == null ? POLICY_MULTIFACTOR : policy;
             if (!POLICIES.contains(policy)) {
                 throw new InvalidInputException("policy", policy, "use one of " + POLICIES);

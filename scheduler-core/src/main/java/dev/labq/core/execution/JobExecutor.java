@@ -52,5 +52,6 @@ public interface JobExecutor extends AutoCloseable {
     void close();
 
     /** Why labq stopped an attempt. */
-    enum EndCause { CANCELLED, TIMEOUT }
+    /** Why labq ended an attempt: a cancel, its time limit, or memory beyond what it asked for. */
+    enum EndCause { CANCELLED, TIMEOUT, OUT_OF_MEMORY }
 }

@@ -43,6 +43,9 @@ public final class JournalingListener implements ExecutionListener {
         } else if (cause == JobExecutor.EndCause.TIMEOUT) {
             state = JobState.TIMEOUT;
             reason = "TimeLimit reached";
+        } else if (cause == JobExecutor.EndCause.OUT_OF_MEMORY) {
+            state = JobState.FAILED;
+            reason = detail;
         } else {
             state = exitCode == 0 ? JobState.COMPLETED : JobState.FAILED;
             reason = detail != null ? detail : exitCode == 0 ? null : exitCode < 0 ? "killed by a signal" : "exit code " + exitCode;

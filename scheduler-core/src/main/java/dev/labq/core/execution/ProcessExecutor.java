@@ -3,6 +3,7 @@ package dev.labq.core.execution;
 import dev.labq.core.LabqHome;
 import dev.labq.core.checkpoint.JobCheckpoints;
 import dev.labq.core.config.MachineInventory;
+import dev.labq.core.monitor.ProcessTreeUsage;
 import dev.labq.core.domain.ArrayTask;
 import dev.labq.core.domain.JobId;
 import dev.labq.core.state.JobStatus;
@@ -109,7 +110,7 @@ public final class ProcessExecutor implements JobExecutor {
 
     @Override
     public void start(Launch launch) {
-        Running slot = new Running(launch.job(), launch.attempt());
+        Running slot = new Running(launch.job(), launch.attempt(), launch.spec().resources().memoryMb());
         running.put(key(launch.job(), launch.attempt()), slot);
         launcher.execute(() -> fork(launch, slot));
     }
@@ -254,7 +255,7 @@ public final class ProcessExecutor implements JobExecutor {
         if (checkpoints != null) {
             checkpoints.discardStaging(slot.job, slot.attempt); // uncommitted state is no checkpoint
         }
-        listener.exited(slot.job, slot.attempt, exitCode, slot.cause, detail);
+        listener.exited(slot.job, slot.attempt, exitCode, slot.cause, slot.cause == EndCause.OUT_OF_MEMORY ? slot.overMemory : detail);
     }
 
     @Override
@@ -338,7 +339,7 @@ public final class ProcessExecutor implements JobExecutor {
         if (handle.isEmpty()) {
             return false;
         }
-        Running slot = new Running(job, attempt);
+        Running slot = new Running(job, attempt, 0);
         slot.handle = handle.get();
         running.put(key(job, attempt), slot);
         if (pid <= 0) { // the earlier scheduler died before it journaled this start
@@ -400,12 +401,40 @@ public final class ProcessExecutor implements JobExecutor {
     private static final class Running {
         final JobId job;
         final int attempt;
+        /** The memory it asked for, MiB; 0 for one re-attached after a restart, whose request is not at hand. */
+        final long memoryMb;
         volatile ProcessHandle handle; // written under the slot's lock, read by exit callbacks
         volatile EndCause cause;
+        volatile String overMemory;
 
-        Running(JobId job, int attempt) {
+        Running(JobId job, int attempt, long memoryMb) {
             this.job = job;
             this.attempt = attempt;
+            this.memoryMb = memoryMb;
+        }
+    }
+
+    /**
+     * Kills, with reason {@code OutOfMemory}, every attempt whose process tree holds more resident memory than it
+     * asked for by more than {@code tolerance} (Slurm's OverMemoryKill); called every few seconds by the monitor.
+     */
+    public void enforceMemory(ProcessTreeUsage usage, double tolerance) {
+        for (Running slot : running.values()) {
+            ProcessHandle handle = slot.handle;
+            if (handle == null || slot.memoryMb <= 0 || !handle.isAlive()) {
+                continue;
+            }
+            long rss = usage.of(handle).rssMb();
+            if (rss > slot.memoryMb * (1 + tolerance)) {
+                synchronized (slot) {
+                    if (slot.cause == null) {
+                        slot.cause = EndCause.OUT_OF_MEMORY;
+                        slot.overMemory = "OutOfMemory: " + rss + "M resident, --mem " + slot.memoryMb + "M"
+                                + (tolerance > 0 ? " (+" + Math.round(tolerance * 100) + "% allowed)" : "");
+                    }
+                    signal(handle, true);
+                }
+            }
         }
     }
 }

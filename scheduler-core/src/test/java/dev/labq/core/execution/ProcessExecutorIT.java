@@ -73,6 +73,28 @@ class ProcessExecutorIT {
     }
 
     @Test
+    void anAttemptHoldingMoreMemoryThanItAskedForIsKilledAsOutOfMemoryAndOneWithinIsLeftAlone() throws Exception {
+        executor(reports).start(launch(3, process("python3", "-c", "import time; b = b'x' * (200 << 20); print('held', flush=True); time.sleep(30)")
+                .resources(new dev.labq.core.domain.Resources(1, 100, 0, null)).build()));
+        executor.start(launch(4, process("sleep", "30").resources(new dev.labq.core.domain.Resources(1, 100, 0, null)).build()));
+        reports.started(JobId.of(3), 1).get(30, TimeUnit.SECONDS);
+        reports.started(JobId.of(4), 1).get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!stdout(3).contains("held")) { // the memory is written before it says so
+            assertTrue(System.nanoTime() < deadline, "the job did not take its memory");
+            Thread.sleep(20);
+        }
+        dev.labq.core.monitor.ProcessTreeUsage usage = new dev.labq.core.monitor.ProcessTreeUsage();
+        executor.enforceMemory(usage, 0.1);
+        Exit killed = exit(3);
+        assertEquals(JobExecutor.EndCause.OUT_OF_MEMORY, killed.cause());
+        assertTrue(killed.detail().matches("OutOfMemory: \\d+M resident, --mem 100M \\(\\+10% allowed\\)"), killed.detail());
+        assertEquals(1, executor.running(), "the sleep, far below its 100M, runs on");
+        executor.terminate(JobId.of(4), 1, JobExecutor.EndCause.CANCELLED);
+        exit(4);
+    }
+
+    @Test
     void processRunsInItsWorkdirWithTheJobEnvironment() throws Exception {
         Path work = Files.createDirectory(dir.resolve("work"));
         executor(reports).start(launch(7, process("sh", "-c",

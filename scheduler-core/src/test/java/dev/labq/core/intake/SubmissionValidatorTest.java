@@ -61,7 +61,7 @@ class SubmissionValidatorTest {
     @Test
     void aSchedulerThatKeepsJobsOnFailedDependenciesRecordsItInTheJobsOwnSpecUnlessTheJobSays() {
         LabqConfig waiting = new LabqConfig(null, CONFIG.projects(),
-                new LabqConfig.Settings(null, null, null, null, null, null, false), null);
+                new LabqConfig.Settings(null, null, null, null, null, null, false, null, null), null);
         SubmissionValidator v = new SubmissionValidator(waiting, MACHINE);
         assertEquals(false, v.accept(JobSpec.process("research", "ada", "x").build(), KNOWN, NOW).killInvalidDependency());
         assertEquals(true, v.accept(JobSpec.process("research", "ada", "x").killInvalidDependency(true).build(), KNOWN, NOW)
