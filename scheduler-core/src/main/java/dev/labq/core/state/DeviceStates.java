@@ -2,7 +2,6 @@ package dev.labq.core.state;
 
 import dev.labq.core.event.JournalEvent;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,10 +79,5 @@ public final class DeviceStates {
         Map<Integer, OutOfService> drained = new LinkedHashMap<>(changed);
         changed.clear();
         return drained;
-    }
-
-    /** The ids of the devices out of service. */
-    public List<Integer> ids() {
-        return new ArrayList<>(out.keySet());
     }
 }
