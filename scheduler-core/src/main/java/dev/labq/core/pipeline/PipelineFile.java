@@ -54,7 +54,7 @@ public final class PipelineFile {
     static final Set<String> WORKFLOW_KEYS = Set.of("name", "tasks");
     static final Set<String> TASK_KEYS = Set.of("name", "tool", "config", "run", "shell", "resources", "time", "after",
             "inputs", "outputs", "stage", "retries", "backoff", "retryOn", "env");
-    static final Set<String> RESOURCE_KEYS = Set.of("cpus", "mem", "gpus", "gpuType");
+    static final Set<String> RESOURCE_KEYS = Set.of("cpus", "mem", "gpus", "gpuType", "gpuMem");
 
     private PipelineFile() {
     }
@@ -206,7 +206,7 @@ public final class PipelineFile {
         }
         if (node.kind() != Kind.MAP) {
             throw new InvalidPipelineException(node.path(), place, "resources", node.describe(),
-                    "resources is a map: { cpus: 2, mem: 4G, gpus: 1, gpuType: a100 }");
+                    "resources is a map: { cpus: 2, mem: 4G, gpus: 1 (or a share: 0.5), gpuType: a100, gpuMem: 40G }");
         }
         Map<String, Node> keys = node.entries(RESOURCE_KEYS, place, "resources");
         Node cpus = keys.get("cpus");
@@ -220,13 +220,15 @@ public final class PipelineFile {
                 throw InvalidPipelineException.of(e, mem.path(), place, "resources.");
             }
         }
+        Node gpuMem = keys.get("gpuMem");
         try {
+            int[] devices = gpus == null || gpus.kind() == Kind.NULL ? new int[] {0, 0} : Resources.parseGpus(scalar(gpus, place, "resources.gpus"));
             return new Resources(cpus == null ? Resources.DEFAULT.cpus() : whole(cpus, place, "resources.cpus"),
-                    memoryMb,
-                    gpus == null ? 0 : whole(gpus, place, "resources.gpus"),
-                    optionalText(keys.get("gpuType"), place));
+                    memoryMb, devices[0], optionalText(keys.get("gpuType"), place),
+                    gpuMem == null || gpuMem.kind() == Kind.NULL ? null : Resources.parseMemoryMb(scalar(gpuMem, place, "resources.gpuMem")),
+                    devices[1] == 0 ? null : devices[1]);
         } catch (InvalidInputException e) {
-            String field = e.field().equals("gpu-type") ? "gpuType" : e.field();
+            String field = e.field().equals("gpu-type") ? "gpuType" : e.field().equals("gpu-mem") || e.field().equals("mem") ? "gpuMem" : e.field();
             Node at = keys.getOrDefault(field, node);
             throw new InvalidPipelineException(at.path(), place, "resources." + field, e.value(),
                     field.equals("gpuType") ? "a GPU type needs gpus: 1 or more" : e.fix());

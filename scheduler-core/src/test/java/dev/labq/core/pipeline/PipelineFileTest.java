@@ -180,8 +180,8 @@ class PipelineFileTest {
         assertEquals("workflows[0].tasks[0].depends", task.path());
 
         InvalidPipelineException resources = refusal("pipeline: p\ntasks:\n  - name: t\n    run: [x]\n    resources: {memory: 4G}\n");
-        assertEquals("p.yaml line 5: task t: invalid memory=(unknown key): remove it or use one of [cpus, gpuType, gpus, mem] "
-                + "under resources", resources.getMessage());
+        assertEquals("p.yaml line 5: task t: invalid memory=(unknown key): remove it or use one of [cpus, gpuMem, gpuType, gpus, "
+                + "mem] under resources", resources.getMessage());
     }
 
     @Test
@@ -206,7 +206,7 @@ class PipelineFileTest {
                 + "use shell: for a command line", refusal("pipeline: p\ntasks: [{name: t, run: python main.py}]\n").getMessage());
         assertEquals("p.yaml line 2: task t: invalid run=(a map): give text here",
                 refusal("pipeline: p\ntasks: [{name: t, run: [{a: 1}]}]\n").getMessage());
-        assertEquals("p.yaml line 2: task t: invalid resources=4: resources is a map: { cpus: 2, mem: 4G, gpus: 1, gpuType: a100 }",
+        assertEquals("p.yaml line 2: task t: invalid resources=4: resources is a map: { cpus: 2, mem: 4G, gpus: 1 (or a share: 0.5), gpuType: a100, gpuMem: 40G }",
                 refusal("pipeline: p\ntasks: [{name: t, run: [x], resources: 4}]\n").getMessage());
         assertEquals("p.yaml line 2: task t: invalid env=a: env is a map of NAME: value",
                 refusal("pipeline: p\ntasks: [{name: t, run: [x], env: a}]\n").getMessage());
