@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /** The GPU devices, as {@code sinfo}/{@code scontrol show node} tell a Slurm user: type, memory, state, jobs. */
 @Command(name = "gpus", aliases = {"nodes"}, description = {
-        "Show each GPU device: type, memory, state (idle, full, drained, failed), the jobs on it, its NVLink",
+        "Show each GPU device: type, memory, state (idle, partly-used, full, drained, failed), the jobs on it, its NVLink",
         "peers, where labq learned of it (nvidia-smi, labq.yaml, placeholder) and the driver's name for it."})
 final class GpusCommand implements Callable<Integer> {
     @Mixin
@@ -37,13 +37,13 @@ final class GpusCommand implements Callable<Integer> {
             common.invocation().out().println("no GPU: none discovered (machine.discover) and none listed in labq.yaml");
             return ExitCodes.OK;
         }
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-4s %-14s %8s %-8s %-12s %-8s %-11s %s%n",
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-4s %-14s %8s %-11s %-12s %-8s %-11s %s%n",
                 "GPU", "TYPE", "MEMORY", "STATE", "JOBS", "NVLINK", "SOURCE", "MODEL / REASON"));
         for (GpuStatus g : gpus) {
             String jobs = g.jobs().isEmpty() ? "-" : g.jobs().stream().map(String::valueOf).collect(Collectors.joining(","));
             String peers = g.nvlinkPeers().isEmpty() ? "-" : g.nvlinkPeers().stream().map(String::valueOf).collect(Collectors.joining(","));
             String last = g.reason() != null ? g.reason() : g.model() != null ? g.model() : "";
-            table.append(String.format(Locale.ROOT, "%-4d %-14s %8s %-8s %-12s %-8s %-11s %s%n", g.id(),
+            table.append(String.format(Locale.ROOT, "%-4d %-14s %8s %-11s %-12s %-8s %-11s %s%n", g.id(),
                     g.type() == null ? "?" : g.type(), g.memoryMb() == 0 ? "-" : String.format(Locale.ROOT, "%.1fG", g.memoryMb() / 1024.0),
                     g.state(), jobs, peers, g.source() == null ? "-" : g.source(), last));
         }

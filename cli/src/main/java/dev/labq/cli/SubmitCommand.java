@@ -122,7 +122,7 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--export", paramLabel = "ALL|NONE|VAR[,VAR=value...]", description = {
             "the environment the job gets, as sbatch's --export: ALL (default) the submitter's, NONE only PATH, HOME,",
-            "USER and LOGNAME, or the listed variables (with ALL in the list, all of them too); --env adds to it"})
+            "USER and LOGNAME, or those and the listed variables (ALL,VAR=v: all and these); --env adds to it"})
     String export;
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "extra environment variable (repeatable)")

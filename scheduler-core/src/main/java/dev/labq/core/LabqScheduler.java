@@ -151,10 +151,11 @@ public final class LabqScheduler implements AutoCloseable {
             tailer.start();
             awaitCaughtUp(stage);
             this.ticker = b.tickMillis > 0 ? startTicker(b.tickMillis) : null;
+            this.socket = b.commands != null ? SocketServer.start(home.socket(), b.commands.apply(this)) : null;
+            // Last: nothing that can fail to start comes after them, so a failed start leaves no thread of theirs.
             this.gpuWatch = new DeviceWatcher(probe, inventory, reports::journal);
             gpuWatch.start(config.machine().gpuWatchSeconds());
             this.monitor = processes != null ? startMonitor(processes, config.scheduler()) : null;
-            this.socket = b.commands != null ? SocketServer.start(home.socket(), b.commands.apply(this)) : null;
         } catch (RuntimeException e) {
             // In reverse order of starting, so no thread is left writing to what is closed after it.
             if (openedTailer != null) {

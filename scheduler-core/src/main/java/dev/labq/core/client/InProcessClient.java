@@ -152,7 +152,6 @@ public final class InProcessClient implements LabqClient {
         journal(scheduler.checkpoints().delete(job, number));
     }
 
-    /** Journals {@code event} and waits until the scheduler has folded it. */
     @Override
     public List<GpuStatus> gpus() {
         return scheduler.query((core, now) -> GpuStatus.of(scheduler.inventory(), core.table()));
@@ -168,6 +167,7 @@ public final class InProcessClient implements LabqClient {
         journal(scheduler.query((core, now) -> DeviceRequests.resume(scheduler.inventory(), core.table().devices(), gpu)));
     }
 
+    /** Journals {@code event} and waits until the scheduler has folded it. */
     private void journal(JournalEvent event) {
         scheduler.awaitApplied(append(event));
     }

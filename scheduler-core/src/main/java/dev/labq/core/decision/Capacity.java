@@ -63,9 +63,16 @@ final class Capacity {
         }
     }
 
+    /**
+     * Adds what {@code allocation} frees when it ends. A share of a device frees no whole device (others may still
+     * hold shares of it): the plan then starts work later than it could, never earlier.
+     */
     void add(Allocation allocation) {
         cpus += allocation.cpus();
         memoryMb += allocation.memoryMb();
+        if (allocation.gpuMilli() != null) {
+            return;
+        }
         for (int id : allocation.gpuIds()) {
             gpus[typeOfDevice[id]]++;
         }

@@ -51,7 +51,6 @@ public interface JobExecutor extends AutoCloseable {
     @Override
     void close();
 
-    /** Why labq stopped an attempt. */
     /** Why labq ended an attempt: a cancel, its time limit, or memory beyond what it asked for. */
     enum EndCause { CANCELLED, TIMEOUT, OUT_OF_MEMORY }
 }

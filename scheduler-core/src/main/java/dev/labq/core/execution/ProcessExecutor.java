@@ -110,7 +110,9 @@ public final class ProcessExecutor implements JobExecutor {
 
     @Override
     public void start(Launch launch) {
-        Running slot = new Running(launch.job(), launch.attempt(), launch.spec().resources().memoryMb());
+        long asked = launch.spec().resources().memoryMb();
+        // A job that did not say --mem has the default request, not a limit it chose: it is not killed for memory.
+        Running slot = new Running(launch.job(), launch.attempt(), asked == Resources.DEFAULT.memoryMb() ? 0 : asked);
         running.put(key(launch.job(), launch.attempt()), slot);
         launcher.execute(() -> fork(launch, slot));
     }
@@ -401,7 +403,7 @@ public final class ProcessExecutor implements JobExecutor {
     private static final class Running {
         final JobId job;
         final int attempt;
-        /** The memory it asked for, MiB; 0 for one re-attached after a restart, whose request is not at hand. */
+        /** The memory it asked for, MiB, enforced; 0: not enforced (the default request, or re-attached after a restart). */
         final long memoryMb;
         volatile ProcessHandle handle; // written under the slot's lock, read by exit callbacks
         volatile EndCause cause;

@@ -30,14 +30,11 @@ public record GpuScan(List<Gpu> gpus, Map<Integer, List<Mig>> mig, Map<Integer, 
     /** One MIG instance: its profile ({@code 3g.20gb}) and the UUID that {@code CUDA_VISIBLE_DEVICES} takes. */
     public record Mig(int gpuIndex, int device, String profile, String uuid) {
 
-        /** The memory its profile names ({@code 3g.20gb}: 20 GiB). */
+        /** The memory its profile names ({@code 3g.20gb}: 20 GiB; {@code 1g.10gb+me}: 10 GiB), 0 when it names none. */
         public long memoryMb() {
-            String gb = profile.substring(profile.indexOf('.') + 1).replaceAll("(?i)gb$", "");
-            try {
-                return Math.round(Double.parseDouble(gb) * 1024);
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+            java.util.regex.Matcher gb = java.util.regex.Pattern.compile("\\.(\\d+(?:\\.\\d+)?)gb", java.util.regex.Pattern.CASE_INSENSITIVE)
+                    .matcher(profile);
+            return gb.find() ? Math.round(Double.parseDouble(gb.group(1)) * 1024) : 0;
         }
     }
 }

@@ -27,6 +27,7 @@ public final class NvidiaSmi {
     private static final Pattern MIG_LINE = Pattern.compile("^\\s+MIG (\\S+)\\s+Device\\s+(\\d+): \\(UUID: ([^)]+)\\)");
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final Set<String> VENDOR_WORDS = Set.of("nvidia", "tesla", "geforce", "quadro");
+    private static final Set<String> FAMILY_WORDS = Set.of("rtx", "gtx", "titan");
 
     private NvidiaSmi() {
     }
@@ -40,6 +41,9 @@ public final class NvidiaSmi {
             }
             String[] f = line.split(",\\s*");
             if (f.length < 6) {
+                throw new IllegalArgumentException("nvidia-smi printed an unexpected GPU line: " + line.strip());
+            }
+            if (!f[0].strip().matches("\\d+")) {
                 throw new IllegalArgumentException("nvidia-smi printed an unexpected GPU line: " + line.strip());
             }
             gpus.add(new GpuScan.Gpu(Integer.parseInt(f[0].strip()), f[1].strip(), f[2].strip(),
@@ -118,8 +122,12 @@ public final class NvidiaSmi {
             return "gpu";
         }
         String first = words.get(0).split("-")[0];
-        if (first.equals("rtx") && words.size() > 1) {
-            return first + words.get(1).split("-")[0];
+        if (FAMILY_WORDS.contains(first) && words.size() > 1) { // GeForce RTX 4090, GTX 1080 Ti, TITAN V
+            StringBuilder type = new StringBuilder(first).append(words.get(1).split("-")[0]);
+            if (words.size() > 2 && words.get(2).equals("ti")) {
+                type.append("ti");
+            }
+            return type.toString();
         }
         return first;
     }

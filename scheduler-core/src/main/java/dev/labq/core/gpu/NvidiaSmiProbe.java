@@ -37,8 +37,15 @@ public final class NvidiaSmiProbe implements GpuProbe {
             unavailable("nvidia-smi exited " + gpus.exitCode() + " (" + gpus.stderr().strip() + "): GPUs come from labq.yaml alone");
             return Optional.empty();
         }
+        List<GpuScan.Gpu> found;
+        try {
+            found = NvidiaSmi.parseQuery(gpus.stdout());
+        } catch (IllegalArgumentException e) { // a driver printing what labq cannot read: as if it said nothing
+            unavailable(e.getMessage() + ": GPUs come from labq.yaml alone");
+            return Optional.empty();
+        }
         saidUnavailable = false;
-        return Optional.of(new GpuScan(NvidiaSmi.parseQuery(gpus.stdout()), optional(NvidiaSmi.LIST, NvidiaSmi::parseList),
+        return Optional.of(new GpuScan(found, optional(NvidiaSmi.LIST, NvidiaSmi::parseList),
                 optional(NvidiaSmi.TOPOLOGY, NvidiaSmi::parseTopology)));
     }
 

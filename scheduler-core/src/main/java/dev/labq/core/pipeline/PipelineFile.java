@@ -231,7 +231,7 @@ public final class PipelineFile {
             String field = e.field().equals("gpu-type") ? "gpuType" : e.field().equals("gpu-mem") || e.field().equals("mem") ? "gpuMem" : e.field();
             Node at = keys.getOrDefault(field, node);
             throw new InvalidPipelineException(at.path(), place, "resources." + field, e.value(),
-                    field.equals("gpuType") ? "a GPU type needs gpus: 1 or more" : e.fix());
+                    e.fix().contains("--gpus") ? e.fix().replace("--gpus", "gpus:") : e.fix());
         }
     }
 

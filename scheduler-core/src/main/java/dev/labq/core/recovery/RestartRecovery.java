@@ -46,7 +46,7 @@ public final class RestartRecovery {
     public void recover() {
         Set<Integer> missing = new TreeSet<>();
         for (JobStatus job : supervisor.running()) {
-            job.allocation().gpuIds().stream().filter(id -> inventory.gpu(id).isEmpty()).forEach(missing::add);
+            gpusOf(job).stream().filter(id -> inventory.gpu(id).isEmpty()).forEach(missing::add);
         }
         for (int gpu : missing) {
             LOG.warn("gpu {} held by running jobs is not on this machine any more; they are requeued", gpu);
@@ -56,7 +56,7 @@ public final class RestartRecovery {
             if (supervisor.launchedHere(job)) {
                 continue;
             }
-            boolean onMissingGpu = job.allocation().gpuIds().stream().anyMatch(missing::contains);
+            boolean onMissingGpu = gpusOf(job).stream().anyMatch(missing::contains);
             if (supervisor.awaitsStart(job)) {
                 if (onMissingGpu) {
                     continue; // requeued by the GpuFailed above
@@ -80,6 +80,10 @@ public final class RestartRecovery {
             }
         }
         supervisor.recovered();
+    }
+
+    private static List<Integer> gpusOf(JobStatus job) {
+        return job.allocation() == null ? List.of() : job.allocation().gpuIds();
     }
 
     /**

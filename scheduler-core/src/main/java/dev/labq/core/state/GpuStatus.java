@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * One GPU device as {@code labq gpus} shows it: what it is, whether it takes work, and the jobs on it.
  *
- * @param state   {@code idle}, {@code full} (jobs hold it), {@code drained} or {@code failed} (out of service: no
- *                new work; what runs on a drained one goes on)
+ * @param state   {@code idle}, {@code partly-used} (shares of it held, some left), {@code full}, {@code drained}
+ *                or {@code failed} (out of service: no new work; what runs on a drained one goes on)
  * @param reason  why it is out of service, else null
  * @param jobs    the ids of the jobs running on it
  * @param type    null for a failed device no longer on the machine
@@ -24,13 +24,18 @@ public record GpuStatus(int id, String type, long memoryMb, String model, String
                         String reason, List<Long> jobs, List<Integer> nvlinkPeers) {
     public static final String IDLE = "idle";
     public static final String FULL = "full";
+    public static final String PARTLY_USED = "partly-used";
 
     /** Every device of {@code inventory}, and every failed one it no longer has, as {@code table} has them now. */
     public static List<GpuStatus> of(MachineInventory inventory, JobTable table) {
         Map<Integer, List<Long>> jobsOn = new TreeMap<>();
+        Map<Integer, Integer> usedMilli = new TreeMap<>();
         for (JobStatus job : table.all()) {
             if (job.state() == JobState.RUNNING && job.allocation() != null) {
-                job.allocation().gpuIds().forEach(g -> jobsOn.computeIfAbsent(g, k -> new ArrayList<>()).add(job.id().value()));
+                for (int g : job.allocation().gpuIds()) {
+                    jobsOn.computeIfAbsent(g, k -> new ArrayList<>()).add(job.id().value());
+                    usedMilli.merge(g, job.allocation().milliPerGpu(), Integer::sum);
+                }
             }
         }
         jobsOn.values().forEach(ids -> ids.sort(null));
@@ -38,7 +43,9 @@ public record GpuStatus(int id, String type, long memoryMb, String model, String
         for (GpuDevice gpu : inventory.gpus()) {
             List<Long> jobs = jobsOn.getOrDefault(gpu.id(), List.of());
             DeviceStates.OutOfService off = table.devices().get(gpu.id()).orElse(null);
-            String state = off != null ? off.service().name().toLowerCase(java.util.Locale.ROOT) : jobs.isEmpty() ? IDLE : FULL;
+            int used = usedMilli.getOrDefault(gpu.id(), 0);
+            String state = off != null ? off.service().name().toLowerCase(java.util.Locale.ROOT)
+                    : used == 0 ? IDLE : used >= dev.labq.core.domain.Resources.WHOLE ? FULL : PARTLY_USED;
             out.add(new GpuStatus(gpu.id(), gpu.type(), gpu.memoryMb(), gpu.model(), gpu.uuid(), gpu.source(), state,
                     off == null ? null : off.reason(), jobs, gpu.nvlinkPeers().stream().sorted().toList()));
         }

@@ -164,13 +164,20 @@ public final class JobTable {
         return devices;
     }
 
-    /** The attempts running on a failed device go back to pending, as attempts lost with their machine do. */
-    private void requeueOn(JournalEvent.GpuFailed failed, long index, List<JobChange> changes) {
+    /**
+     * The attempts running on a failed device go back to pending, as attempts lost with their machine do; one
+     * whose cancel was asked ends CANCELLED.
+     */
+    private void requeueOn(JournalEvent.GpuFailed failed, long timestampMillis, long index, List<JobChange> changes) {
         List<JobStatus> on = jobs.values().stream().filter(j -> j.state() == JobState.RUNNING && j.allocation() != null
                 && j.allocation().gpuIds().contains(failed.gpu())).sorted(java.util.Comparator.comparingLong(j -> j.id().value())).toList();
         for (JobStatus job : on) {
-            put(job, job.requeued("Requeued after attempt " + job.attempt() + ": gpu " + failed.gpu() + " failed ("
-                    + failed.reason() + ")", index), changes);
+            String why = "gpu " + failed.gpu() + " failed (" + failed.reason() + ")";
+            if (job.cancelRequested()) { // its cancel stands: it does not run again
+                end(job, JobState.CANCELLED, -1, "Cancelled by user; " + why, timestampMillis, index, changes);
+            } else {
+                put(job, job.requeued("Requeued after attempt " + job.attempt() + ": " + why, index), changes);
+            }
         }
     }
 
@@ -184,7 +191,7 @@ public final class JobTable {
         List<JobChange> changes = new ArrayList<>(1);
         if (devices.apply(timestampMillis, event)) {
             if (event instanceof JournalEvent.GpuFailed failed) {
-                requeueOn(failed, index, changes);
+                requeueOn(failed, timestampMillis, index, changes);
             }
             return changes;
         }

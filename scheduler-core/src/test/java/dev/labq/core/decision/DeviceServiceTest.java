@@ -89,6 +89,19 @@ class DeviceServiceTest {
     }
 
     @Test
+    void aJobBeingCancelledWhenItsGpuFailsEndsCancelledAndASharedGpuIsPartlyUsed() {
+        JobId cancelled = gpuJob();
+        JobId half = d.submit(JobSpec.process("p", "ana", "infer").resources(new Resources(1, 256, 1, "a100").withGpu(null, 500)).build());
+        d.decide();
+        d.apply(new JournalEvent.CancelRequested(cancelled));
+        assertEquals(List.of("full", "partly-used"), states());
+        d.apply(new JournalEvent.GpuFailed(0, "gone"));
+        assertEquals(JobState.CANCELLED, d.status(cancelled).state());
+        assertEquals("Cancelled by user; gpu 0 failed (gone)", d.status(cancelled).reason());
+        assertEquals(JobState.RUNNING, d.status(half).state());
+    }
+
+    @Test
     void aFailedGpuTheMachineNoLongerHasIsStillListed() {
         d.apply(new JournalEvent.GpuFailed(7, "not on this machine when the scheduler restarted"));
         List<GpuStatus> all = GpuStatus.of(MACHINE, d.core().table());

@@ -76,6 +76,10 @@ class NvidiaSmiProbeTest {
         assertEquals("a10g", NvidiaSmi.typeOf("NVIDIA A10G"));
         assertEquals("h100", NvidiaSmi.typeOf("NVIDIA H100 PCIe"));
         assertEquals("gpu", NvidiaSmi.typeOf("NVIDIA"));
+        assertEquals("gtx1080ti", NvidiaSmi.typeOf("NVIDIA GeForce GTX 1080 Ti"));
+        assertEquals("titanv", NvidiaSmi.typeOf("NVIDIA TITAN V"));
+        assertEquals(10_240, new GpuScan.Mig(0, 0, "1g.10gb+me", "MIG-x").memoryMb(), "H100 profiles with media extensions");
+        assertEquals(0, new GpuScan.Mig(0, 0, "odd", "MIG-y").memoryMb());
     }
 
     @Test
@@ -127,6 +131,8 @@ class NvidiaSmiProbeTest {
     void aFailingDriverGivesNoGpusAndAFailingTopologyQueryOnlyLosesTheNvlinks() throws IOException {
         CommandRunner broken = argv -> new CommandRunner.Output(9, "", "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver");
         assertEquals(Optional.empty(), new NvidiaSmiProbe(broken).scan());
+        CommandRunner garbled = argv -> new CommandRunner.Output(0, "No devices were found, 1, 2, 3, 4, 5\n", "");
+        assertEquals(Optional.empty(), new NvidiaSmiProbe(garbled).scan(), "what cannot be read is no discovery, not a failed start");
         RecordedNvidiaSmi dgx = new RecordedNvidiaSmi(RECORDED.resolve("dgx-a100"));
         CommandRunner noTopology = argv -> argv.equals(NvidiaSmi.TOPOLOGY) ? new CommandRunner.Output(4, "", "") : dgx.run(argv);
         GpuScan scan = new NvidiaSmiProbe(noTopology).scan().orElseThrow();
