@@ -119,6 +119,11 @@ class ServeCrashIT {
                 default -> { }
             }
         }
+        if (!dispatches.values().stream().allMatch(n -> n == 1)) {
+            entries.forEach(e -> System.out.println("JOURNAL " + e));
+            System.out.println("SERVE1 " + first.stderr());
+            System.out.println("SERVE2 " + second.stderr());
+        }
         assertTrue(dispatches.values().stream().allMatch(n -> n == 1), () -> "a job was dispatched twice: " + dispatches);
         assertFalse(completedBeforeKill.isEmpty(), "some jobs had completed before the kill");
         System.out.printf("ServeCrashIT: at the kill %d jobs had completed, %d were dispatched but not done, %d pending%n",
