@@ -77,22 +77,31 @@ public final class ResourcePool implements Placement {
         return free.subList(0, request.gpus()).stream().map(GpuDevice::id).toList();
     }
 
-    /** The first set of {@code n} free devices (in best-fit order) that all reach one another over NVLink, or null. */
+    /**
+     * The first set of {@code n} free devices, in best-fit order, that all reach one another over NVLink, or null:
+     * a depth-first search over the free devices (a machine has at most a few dozen), so a set that a greedy pick
+     * would miss on a hybrid cube-mesh is found.
+     */
     private static List<Integer> nvlinked(List<GpuDevice> free, int n) {
-        for (int first = 0; first + n <= free.size(); first++) {
-            List<GpuDevice> set = new ArrayList<>(n);
-            set.add(free.get(first));
-            for (int i = first + 1; i < free.size() && set.size() < n; i++) {
-                GpuDevice candidate = free.get(i);
-                if (set.stream().allMatch(g -> g.nvlinkPeers().contains(candidate.id()))) {
-                    set.add(candidate);
+        List<GpuDevice> set = new ArrayList<>(n);
+        return extend(free, 0, n, set) ? set.stream().map(GpuDevice::id).toList() : null;
+    }
+
+    private static boolean extend(List<GpuDevice> free, int from, int n, List<GpuDevice> set) {
+        if (set.size() == n) {
+            return true;
+        }
+        for (int i = from; i <= free.size() - (n - set.size()); i++) {
+            GpuDevice candidate = free.get(i);
+            if (set.stream().allMatch(g -> g.nvlinkPeers().contains(candidate.id()))) {
+                set.add(candidate);
+                if (extend(free, i + 1, n, set)) {
+                    return true;
                 }
-            }
-            if (set.size() == n) {
-                return set.stream().map(GpuDevice::id).toList();
+                set.remove(set.size() - 1);
             }
         }
-        return null;
+        return false;
     }
 
     /**

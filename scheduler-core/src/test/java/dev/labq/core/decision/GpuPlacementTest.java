@@ -90,6 +90,14 @@ class GpuPlacementTest {
     }
 
     @Test
+    void anNvlinkedSetAGreedyPickWouldMissIsFound() {
+        // links 0-1, 0-2, 0-3, 2-3: taking 0 then 1 leaves no third linked to both; {0, 2, 3} is the set
+        ResourcePool mesh = new ResourcePool(new MachineInventory(8, 8_192, List.of(gpu(0, "v100", 32_768, 1, 2, 3),
+                gpu(1, "v100", 32_768, 0), gpu(2, "v100", 32_768, 0, 3), gpu(3, "v100", 32_768, 0, 2))));
+        assertEquals(List.of(0, 2, 3), mesh.tryReserve(new Resources(1, 64, 3, null)).gpuIds());
+    }
+
+    @Test
     void aTypeListAndALeastMemoryChooseAmongDevices() {
         assertEquals(List.of(4), pool.tryReserve(new Resources(1, 64, 1, "t4,a6000")).gpuIds(), "the smallest that will do");
         assertEquals(List.of(0), pool.tryReserve(new Resources(1, 64, 1, null).withGpu(20_000L, null)).gpuIds(),
