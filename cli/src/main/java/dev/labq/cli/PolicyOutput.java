@@ -93,11 +93,10 @@ final class PolicyOutput {
         ObjectNode held = node.putObject("held");
         held.put("cpus", a.held().cpus());
         held.put("memoryMb", a.held().memoryMb());
-        double gpus = a.held().gpus();
-        if (gpus == Math.rint(gpus)) {
-            held.put("gpus", (long) gpus);
+        if (a.held().gpus() == Math.rint(a.held().gpus())) {
+            held.put("gpus", (long) a.held().gpus());
         } else {
-            held.put("gpus", gpus);
+            held.put("gpus", a.held().gpus());
         }
         ObjectNode caps = node.putObject("caps");
         if (b != null) {
@@ -227,9 +226,7 @@ final class PolicyOutput {
             line.append("mem ").append(a.held().memoryMb()).append("M/").append(b.maxMemory()).append(' ');
         }
         if (b.maxGpus() != null) {
-            double gpus = a.held().gpus();
-            line.append("gpus ").append(gpus == Math.rint(gpus) ? Long.toString((long) gpus) : Double.toString(gpus))
-                    .append('/').append(b.maxGpus()).append(' ');
+            line.append("gpus ").append(dev.labq.core.domain.Resources.gpuText(a.held().gpus())).append('/').append(b.maxGpus()).append(' ');
         }
         String per = b.period().equals("none") ? "" : " this " + b.period();
         if (b.cpuHours() != null) {

@@ -2,8 +2,8 @@ package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,21 +23,14 @@ class ArrayIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     @Test
     void twentyTasksRunEachWithItsIndexAndNeverMoreThanThreeAtOnce() throws Exception {
         TestHome home = TestHome.in(dir);
         Files.writeString(home.root.resolve("labq.yaml"), TestHome.CONFIG.replace("cpus: 2", "cpus: 8"));
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
-        home.via(scheduler);
+        home.via(served.start(home));
         TestHome.Outcome o = home.run("submit", "--array", "0-19%3", "--", "sh", "-c",
                 "echo $LABQ_ARRAY_JOB_ID $LABQ_ARRAY_TASK_ID $SLURM_ARRAY_TASK_ID $SLURM_ARRAY_TASK_COUNT; sleep 0.2");
         assertEquals(ExitCodes.OK, o.code(), o::toString);
@@ -78,18 +71,16 @@ class ArrayIT {
     @Test
     void aLargeArraysViewsAreWrittenAfterItsDecisionAndWholeAfterACleanStop() {
         TestHome home = TestHome.in(dir);
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
-        home.via(scheduler);
+        LabqScheduler first = served.start(home);
+        home.via(first);
         assertEquals(1, home.submit("--array", "0-19999", "--hold", "--", "true"));
-        scheduler.close(); // at once: its views are still being written
-        scheduler = null;
+        first.close(); // at once: its views are still being written
         TestHome.Outcome offline = home.direct().run("replay", "--verify");
         assertEquals(ExitCodes.OK, offline.code(), offline::toString);
         assertTrue(offline.out().contains("views agree with the journal"), offline::toString);
         assertTrue(offline.out().matches("(?s).*: 20\\D?000 jobs.*"), "a clean stop wrote every task's view: " + offline);
 
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
-        home.via(scheduler);
+        home.via(served.start(home));
         assertEquals(20001, home.submit("--array", "0-19999", "--hold", "--", "true"));
         TestHome.Outcome live = home.run("replay", "--verify");
         assertEquals(ExitCodes.OK, live.code(), "views behind the journal are not wrong: " + live);
@@ -102,8 +93,7 @@ class ArrayIT {
     void aJobAfterAnArraysIdStartsOnlyOnceEveryTaskHasCompleted() throws Exception {
         TestHome home = TestHome.in(dir);
         Files.writeString(home.root.resolve("labq.yaml"), TestHome.CONFIG.replace("cpus: 2", "cpus: 8"));
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
-        home.via(scheduler);
+        home.via(served.start(home));
         assertEquals(1, home.submit("--array", "0-5%2", "--", "sh", "-c", "sleep 0.$LABQ_ARRAY_TASK_ID"));
         assertEquals(7, home.submit("-d", "afterok:1", "--", "true"));
         assertEquals(8, home.submit("-d", "afterok:1_0", "--", "true"));

@@ -1,9 +1,8 @@
 package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,14 +41,8 @@ class CheckpointIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     private TestHome start(Path steps, int count) throws IOException {
         return start(steps, count, "");
@@ -60,9 +53,7 @@ class CheckpointIT {
         TestHome home = TestHome.in(dir);
         Files.writeString(home.root.resolve("labq.yaml"), TestHome.CONFIG + extra);
         Path launcher = Path.of("").toAbsolutePath().getParent().resolve("labq"); // the repository's ./labq
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20)
-                .launcher(launcher).start();
-        home.via(scheduler);
+        home.via(served.start(home, b -> b.launcher(launcher)));
         Path script = dir.resolve("work/count.sh");
         Files.writeString(script, COUNTER.formatted(count, steps));
         script.toFile().setExecutable(true);

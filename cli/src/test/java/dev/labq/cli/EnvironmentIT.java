@@ -1,8 +1,7 @@
 package dev.labq.cli;
 
-import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,19 +22,13 @@ class EnvironmentIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     @Test
     void theJobSeesTheSubmittersVariablesAndNoneOfTheSchedulersOwn() throws IOException {
         TestHome home = TestHome.in(dir);
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        served.start(home);
         assertTrue(System.getenv().containsKey("HOME"), "the scheduler's process has a HOME");
         Map<String, String> submitter = Map.of("LABQ_HOME", home.root.toString(), "PATH", System.getenv("PATH"),
                 "PYTHONPATH", "/src/project");

@@ -1,9 +1,8 @@
 package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +27,8 @@ class GpuIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     private static boolean ended(JsonNode job) {
         return List.of("COMPLETED", "FAILED", "CANCELLED").contains(job.get("state").asText());
@@ -47,7 +40,7 @@ class GpuIT {
         Path recorded = Path.of("").toAbsolutePath().getParent().resolve("config/nvidia-smi/a100-mig");
         Files.writeString(home.root.resolve("labq.yaml"), TestHome.CONFIG.replace("machine:\n",
                 "machine:\n  discover: recorded:" + recorded + "\n"));
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        served.start(home);
         String job = "echo \"$CUDA_VISIBLE_DEVICES $LABQ_GPUS $(date +%s%N)\"; sleep 1; date +%s%N";
         assertEquals(1, home.submit("--gpus", "1", "--gpu-type", "a100-1g.5gb", "--wrap", job));
         assertEquals(2, home.submit("--gpus", "1", "--gpu-type", "a100-1g.5gb", "--wrap", job));
@@ -78,7 +71,7 @@ class GpuIT {
     @Test
     void twoHalvesShareOneGpuWhileAWholeJobOfItsTypeWaitsThenRuns() throws IOException {
         TestHome home = TestHome.in(dir); // one a100 and one t4, listed
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        served.start(home);
         String job = "echo \"$CUDA_VISIBLE_DEVICES $LABQ_GPU_SHARE\"; sleep 1.5";
         assertEquals(1, home.submit("--gpus", "0.5", "--gpu-type", "t4", "--wrap", job));
         assertEquals(2, home.submit("--gres", "gpu:t4:0.5", "--wrap", job));

@@ -1,9 +1,8 @@
 package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,14 +19,8 @@ class MemoryLimitIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     private static boolean ended(JsonNode job) {
         return List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT").contains(job.get("state").asText());
@@ -36,7 +29,7 @@ class MemoryLimitIT {
     @Test
     void aJobAskingFor100MThatTakes600MIsKilledWithinFifteenSecondsAndOneWithinItsRequestIsNot() {
         TestHome home = TestHome.in(dir);
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
+        served.start(home);
         // the memory is written, so it is resident; the child process counts too (the tree is measured)
         String hog = "python3 -c \"import time; b = b'x' * (600 << 20); time.sleep(60)\"";
         String modest = "python3 -c \"import time; b = b'x' * (50 << 20); time.sleep(7)\"";

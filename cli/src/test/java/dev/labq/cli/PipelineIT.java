@@ -1,9 +1,8 @@
 package dev.labq.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,19 +26,12 @@ class PipelineIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     private TestHome start() {
         TestHome home = TestHome.in(dir);
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
-        return home.via(scheduler);
+        return home.via(served.start(home));
     }
 
     private static boolean ended(JsonNode job) {

@@ -1,8 +1,7 @@
 package dev.labq.cli;
 
-import dev.labq.core.LabqScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +27,8 @@ class PythonForwarderIT {
     @TempDir
     Path dir;
 
-    private LabqScheduler scheduler;
-
-    @AfterEach
-    void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-    }
+    @RegisterExtension
+    final ServedHome served = new ServedHome();
 
     private record Run(int code, String out, String err) {
     }
@@ -61,8 +54,7 @@ class PythonForwarderIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/usr/local/bin/python3")),
                 "no system Python 3: the launcher uses the Java client only");
         TestHome home = TestHome.in(dir);
-        scheduler = LabqScheduler.builder(home.root).serveCommands(ServeCommand::commands).tickMillis(20).start();
-        home.via(scheduler);
+        home.via(served.start(home));
         assertEquals(1, home.submit("--hold", "-J", "first", "--", "true"));
         String[][] lines = {
                 // not prio or explain: their age factor moves between the two runs

@@ -167,7 +167,7 @@ public final class ResourcePool implements Placement {
             List<GpuDevice> accepted = inventory.gpus().stream().filter(g -> request.acceptsGpu(g.type(), g.memoryMb())).toList();
             long free = accepted.stream().filter(g -> !outOfService.get(g.id())
                     && Resources.WHOLE - used(g.id()) >= (request.fractional() ? request.gpuMilli() : Resources.WHOLE)).count();
-            String what = (request.fractional() ? request.gpuCount() + " of a GPU" : request.gpus() + " GPU" + (request.gpus() == 1 ? "" : "s"))
+            String what = Resources.gpuText(request.gpuCount()) + (request.fractional() ? " of a GPU" : request.gpus() == 1 ? " GPU" : " GPUs")
                     + (request.gpuType() == null ? "" : " of type " + request.gpuType())
                     + (request.gpuMemoryMb() == null ? "" : " with " + request.gpuMemoryMb() + "M or more");
             StringBuilder gpus = new StringBuilder(what + ", " + free + " of the " + accepted.size() + " that will do "

@@ -68,12 +68,17 @@ public record Resources(int cpus, long memoryMb, int gpus, String gpuType,
         return new Resources(cpus, memoryMb, gpus, gpuType, mb, milli);
     }
 
+    /** A number of GPUs as a user writes it: {@code 2}, or {@code 0.5} for a share. */
+    public static String gpuText(double count) {
+        return count == Math.rint(count) ? Long.toString((long) count) : Double.toString(count);
+    }
+
     /** As a user writes it: {@code cpus=4 mem=16384M gpus=0.5 gpu-type=a100 gpu-mem=40960M}. */
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder("cpus=" + cpus + " mem=" + memoryMb + "M");
         if (gpus > 0) {
-            out.append(" gpus=").append(fractional() ? Double.toString(gpuCount()) : Integer.toString(gpus));
+            out.append(" gpus=").append(gpuText(gpuCount()));
         }
         if (gpuType != null) {
             out.append(" gpu-type=").append(gpuType);

@@ -151,8 +151,7 @@ public final class ProcessExecutor implements JobExecutor {
         env.put("CUDA_VISIBLE_DEVICES", gpuIds.stream().map(this::visibleAs).collect(Collectors.joining(",")));
         env.put("LABQ_GPUS", gpuIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
         if (!gpuIds.isEmpty()) { // what part of each device is the job's: 1, or its share (0.5)
-            int milli = launch.allocation().milliPerGpu();
-            env.put("LABQ_GPU_SHARE", milli == Resources.WHOLE ? "1" : Double.toString(milli / (double) Resources.WHOLE));
+            env.put("LABQ_GPU_SHARE", Resources.gpuText(launch.allocation().milliPerGpu() / (double) Resources.WHOLE));
         }
         if (spec.array() != null) {
             putArrayVariables(env, spec.array());

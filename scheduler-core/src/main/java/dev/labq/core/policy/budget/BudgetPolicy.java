@@ -149,7 +149,7 @@ public final class BudgetPolicy {
         }
         if (budget.gpuHours() != null && r.gpus() > 0
                 && spec.timeLimitSeconds() * r.gpuCount() > budget.gpuHours() * 3600 + 1e-3 * r.gpuCount()) {
-            throw new InvalidInputException("time", spec.timeLimitSeconds() + "s", "x " + (r.fractional() ? Double.toString(r.gpuCount()) : Integer.toString(r.gpus())) + " GPUs is more than "
+            throw new InvalidInputException("time", spec.timeLimitSeconds() + "s", "x " + Resources.gpuText(r.gpuCount()) + " GPUs is more than "
                     + key + ".gpuHours=" + budget.gpuHours() + "; ask for less time or fewer GPUs");
         }
     }
